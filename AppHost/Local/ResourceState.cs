@@ -1,0 +1,11 @@
+namespace AppHost.Local;
+
+public enum ResourceState
+{
+    NotStarted,
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+    Failed,
+}

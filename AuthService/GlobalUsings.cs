@@ -1,0 +1,2 @@
+global using AuthService.Apis;
+global using AuthService.Extensions;

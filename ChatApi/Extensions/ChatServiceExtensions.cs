@@ -1,0 +1,12 @@
+namespace ChatApi.Extensions;
+
+public static class ChatServiceExtensions
+{
+    public static IHostApplicationBuilder AddChatServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("chatdb");
+        builder.AddRedisClient("cache");
+
+        return builder;
+    }
+}

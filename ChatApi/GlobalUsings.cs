@@ -1,0 +1,2 @@
+global using ChatApi.Apis;
+global using ChatApi.Extensions;
