@@ -76,6 +76,15 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Signals the process and every process it started.</summary>
+    public void SignalTree(UnixSignal signal)
+    {
+        if (!HasExited)
+        {
+            UnixProcess.SignalTree(_process.Id, signal);
+        }
+    }
+
     /// <summary>Asks the process to stop with <paramref name="signal"/>, and kills it if it is still there after <paramref name="grace"/>.</summary>
     public async Task StopAsync(UnixSignal signal, TimeSpan grace)
     {
@@ -85,7 +94,7 @@ internal sealed class ChildProcess : IDisposable
         }
 
         // A stopped (SIGSTOP) process cannot act on a signal until it runs again.
-        Signal(UnixSignal.Continue);
+        SignalTree(UnixSignal.Continue);
         Signal(signal);
         try
         {

@@ -230,8 +230,8 @@ public sealed class LocalDistributedApplication : IAsyncDisposable
             ["OTEL_SERVICE_NAME"] = serviceName,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceName}",
             // One line per log entry reads better behind the resource prefix.
+            ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-            ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "true",
         };
 
         if (dashboard is not null)

@@ -97,11 +97,11 @@ public abstract class LocalResource
         State = ResourceState.Stopped;
     }
 
-    /// <summary>Freezes the process (SIGSTOP): it keeps its sockets and answers nothing, like a hung server.</summary>
-    public void Pause() => _process?.Signal(UnixSignal.Stop);
+    /// <summary>Freezes the process and its children (SIGSTOP): sockets stay open and nothing answers, like a hung server.</summary>
+    public void Pause() => _process?.SignalTree(UnixSignal.Stop);
 
-    /// <summary>Resumes a paused process (SIGCONT).</summary>
-    public void Resume() => _process?.Signal(UnixSignal.Continue);
+    /// <summary>Resumes a paused process and its children (SIGCONT).</summary>
+    public void Resume() => _process?.SignalTree(UnixSignal.Continue);
 
     private protected abstract ProcessLaunch CreateLaunch();
 

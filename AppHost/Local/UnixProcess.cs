@@ -50,6 +50,69 @@ internal static partial class UnixProcess
         return found;
     }
 
+    /// <summary>
+    /// Signals a process and all its descendants (PostgreSQL serves each connection from a child of the postmaster,
+    /// so freezing only the postmaster would leave open connections answering). The parent is signalled first so
+    /// that a frozen parent cannot fork a child we did not see.
+    /// </summary>
+    public static void SignalTree(int processId, UnixSignal signal)
+    {
+        Signal(processId, signal);
+        foreach (var descendant in Descendants(processId))
+        {
+            Signal(descendant, signal);
+        }
+    }
+
+    /// <summary>All descendants of a process, from the parent ids in /proc/*/stat. Linux only; empty elsewhere.</summary>
+    public static IReadOnlyList<int> Descendants(int processId)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return [];
+        }
+
+        var children = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var candidate))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Format: "pid (comm) state ppid ..."; comm may contain spaces and parentheses, so parse after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (!children.TryGetValue(parent, out var list))
+                {
+                    children[parent] = list = [];
+                }
+
+                list.Add(candidate);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        var result = new List<int>();
+        var pending = new Queue<int>([processId]);
+        while (pending.TryDequeue(out var current))
+        {
+            foreach (var child in children.GetValueOrDefault(current) ?? [])
+            {
+                result.Add(child);
+                pending.Enqueue(child);
+            }
+        }
+
+        return result;
+    }
+
     private static int SignalNumber(UnixSignal signal) => (signal, OperatingSystem.IsMacOS()) switch
     {
         (UnixSignal.Interrupt, _) => 2,

@@ -1,0 +1,89 @@
+using System.Net;
+using ChatApi.Tests.Infrastructure;
+
+namespace ChatApi.Tests.Foundation;
+
+public sealed class ReadinessFaultTopology : TopologyFixture
+{
+    protected override TopologyOptions Options => new() { ChatApiReplicas = 1 };
+}
+
+/// <summary>
+/// Readiness follows the dependencies for real: stop PostgreSQL or Redis and /health says so at once,
+/// start it again and /health recovers. The one-second bounds are the contract's; recovery bounds are generous
+/// because they include the server's own start-up and the client's reconnect back-off.
+/// </summary>
+public sealed class ReadinessFaultTests(ReadinessFaultTopology fixture) : IClassFixture<ReadinessFaultTopology>
+{
+    private static readonly TimeSpan ContractBound = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(20);
+
+    private IDistributedTopology Topology => fixture.Topology;
+
+    private IEnumerable<Uri> Services => new[] { Topology.AuthService }.Concat(Topology.ChatApi);
+
+    [Theory]
+    [InlineData("postgres", "chatdb")]
+    [InlineData("cache", "cache")]
+    public async Task Readiness_turns_unhealthy_within_a_second_of_a_dependency_stopping_and_recovers(string resource, string check)
+    {
+        await Topology.StopAsync(resource);
+        try
+        {
+            foreach (var service in Services)
+            {
+                var (probe, after) = await HealthProbe.WaitForAsync(service, HttpStatusCode.ServiceUnavailable, ContractBound);
+
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
+                Assert.True(after < ContractBound, $"{service} took {after.TotalMilliseconds:0} ms to report {resource} down.");
+                Assert.True(probe.Elapsed < ContractBound, $"one /health call took {probe.Elapsed.TotalMilliseconds:0} ms.");
+                Assert.Equal("Unhealthy", probe.Checks[check]);
+            }
+        }
+        finally
+        {
+            await Topology.StartAsync(resource);
+        }
+
+        foreach (var service in Services)
+        {
+            var (probe, _) = await HealthProbe.WaitForAsync(service, HttpStatusCode.OK, RecoveryBound);
+
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+            Assert.Equal("Healthy", probe.Checks[check]);
+        }
+    }
+
+    [Theory]
+    [InlineData("postgres", "chatdb")]
+    [InlineData("cache", "cache")]
+    [Trait("Requires", "LocalMode")]
+    public async Task Readiness_answers_within_a_second_while_a_dependency_hangs(string resource, string check)
+    {
+        Topology.Pause(resource);
+        try
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                foreach (var service in Services)
+                {
+                    var probe = await HealthProbe.GetAsync(service);
+
+                    Assert.True(probe.Elapsed < ContractBound, $"/health of {service} took {probe.Elapsed.TotalMilliseconds:0} ms while {resource} hung.");
+                    Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
+                    Assert.Equal("Unhealthy", probe.Checks[check]);
+                }
+            }
+        }
+        finally
+        {
+            Topology.Resume(resource);
+        }
+
+        foreach (var service in Services)
+        {
+            var (probe, _) = await HealthProbe.WaitForAsync(service, HttpStatusCode.OK, RecoveryBound);
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace ChatApi.Tests.Infrastructure;
+
+/// <summary>One call to a service's /health or /alive, timed, with the JSON body parsed.</summary>
+public sealed record HealthProbe(HttpStatusCode StatusCode, TimeSpan Elapsed, string Status, IReadOnlyDictionary<string, string> Checks, string Body)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public static async Task<HealthProbe> GetAsync(Uri service, string path = "/health")
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await Http.GetAsync(new Uri(service, path));
+        var body = await response.Content.ReadAsStringAsync();
+        stopwatch.Stop();
+
+        using var json = JsonDocument.Parse(body);
+        var checks = json.RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(check => check.GetProperty("name").GetString()!, check => check.GetProperty("status").GetString()!);
+        return new HealthProbe(response.StatusCode, stopwatch.Elapsed, json.RootElement.GetProperty("status").GetString()!, checks, body);
+    }
+
+    /// <summary>Probes until <paramref name="status"/> is seen or <paramref name="within"/> has passed; returns the last probe and when it was seen.</summary>
+    public static async Task<(HealthProbe Probe, TimeSpan After)> WaitForAsync(Uri service, HttpStatusCode status, TimeSpan within)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            var probe = await GetAsync(service);
+            if (probe.StatusCode == status || stopwatch.Elapsed > within)
+            {
+                return (probe, stopwatch.Elapsed);
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace ChatApi.Tests.Infrastructure;
+
+/// <summary>One topology for the lifetime of a test class or collection; subclasses choose its options.</summary>
+public abstract class TopologyFixture : IAsyncLifetime
+{
+    private IDistributedTopology? _topology;
+
+    public IDistributedTopology Topology => _topology ?? throw new InvalidOperationException("The topology has not started.");
+
+    protected virtual TopologyOptions Options => new();
+
+    public async Task InitializeAsync() => _topology = await DistributedTopology.StartAsync(Options);
+
+    public async Task DisposeAsync()
+    {
+        if (_topology is not null)
+        {
+            await _topology.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The default two-replica topology, shared by the tests that do not break anything.</summary>
+public sealed class SharedTopologyFixture : TopologyFixture;
+
+[CollectionDefinition(Name)]
+public sealed class SharedTopologyCollection : ICollectionFixture<SharedTopologyFixture>
+{
+    public const string Name = "Shared topology";
+}
