@@ -20,7 +20,10 @@ public sealed class LocalAppHostOptions
     /// <summary>Port of ChatApi replica 0; replica i listens on this port + i. 0 picks free ports.</summary>
     public int ChatApiPort { get; set; } = 5080;
 
-    /// <summary>Port of AuthService. 0 picks a free port.</summary>
+    /// <summary>Number of AuthService replicas: <c>authservice</c>, then <c>authservice-1</c>, <c>authservice-2</c>...</summary>
+    public int AuthServiceReplicas { get; set; } = 1;
+
+    /// <summary>Port of AuthService; replica i listens on this port + i. 0 picks free ports.</summary>
     public int AuthServicePort { get; set; } = 5090;
 
     /// <summary>Port of PostgreSQL. 0 (default) picks a free port, as Aspire does for containers.</summary>

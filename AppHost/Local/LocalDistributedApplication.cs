@@ -24,7 +24,7 @@ public sealed class LocalDistributedApplication : IAsyncDisposable
         PostgresResource? postgres,
         RedisResource? cache,
         DashboardResource? dashboard,
-        ProjectResource authService,
+        IReadOnlyList<ProjectResource> authService,
         IReadOnlyList<ProjectResource> chatApi,
         string chatDbConnectionString,
         string cacheConnectionString)
@@ -33,11 +33,11 @@ public sealed class LocalDistributedApplication : IAsyncDisposable
         Postgres = postgres;
         Cache = cache;
         Dashboard = dashboard;
-        AuthService = authService;
+        AuthServiceReplicas = authService;
         ChatApi = chatApi;
         ChatDbConnectionString = chatDbConnectionString;
         CacheConnectionString = cacheConnectionString;
-        _resources = [.. new LocalResource?[] { dashboard, postgres, cache, authService }.OfType<LocalResource>(), .. chatApi];
+        _resources = [.. new LocalResource?[] { dashboard, postgres, cache }.OfType<LocalResource>(), .. authService, .. chatApi];
         _onProcessExit = (_, _) => KillEverything();
         AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
     }
@@ -51,7 +51,10 @@ public sealed class LocalDistributedApplication : IAsyncDisposable
     /// <summary>Null when the dashboard is not installed or turned off.</summary>
     public DashboardResource? Dashboard { get; }
 
-    public ProjectResource AuthService { get; }
+    /// <summary>The first AuthService replica, named <c>authservice</c>.</summary>
+    public ProjectResource AuthService => AuthServiceReplicas[0];
+
+    public IReadOnlyList<ProjectResource> AuthServiceReplicas { get; }
 
     public IReadOnlyList<ProjectResource> ChatApi { get; }
 
@@ -175,27 +178,37 @@ public sealed class LocalDistributedApplication : IAsyncDisposable
         var cacheConnection = cache?.ConnectionString ?? options.RedisConnectionString!;
         LocalResource[] data = [.. new LocalResource?[] { postgres, cache }.OfType<LocalResource>()];
 
-        var authEnvironment = ServiceEnvironment(options, dashboard, "authservice", "authservice", chatDb, cacheConnection);
-        foreach (var (key, value) in AuthServiceSecrets(secrets))
+        var authService = new List<ProjectResource>();
+        for (var replica = 0; replica < Math.Max(1, options.AuthServiceReplicas); replica++)
         {
-            authEnvironment[key] = value;
-        }
+            var name = replica == 0 ? "authservice" : $"authservice-{replica.ToString(CultureInfo.InvariantCulture)}";
+            var environment = ServiceEnvironment(options, dashboard, "authservice", name, chatDb, cacheConnection);
+            foreach (var (key, value) in AuthServiceSecrets(secrets))
+            {
+                environment[key] = value;
+            }
 
-        var authService = new ProjectResource(
-            context,
-            "authservice",
-            ServiceProject.AuthService,
-            PortAllocator.Resolve(options.AuthServicePort, nameof(options.AuthServicePort)),
-            WithOverrides(authEnvironment, options, "authservice"),
-            data);
+            var port = options.AuthServicePort == 0 ? 0 : options.AuthServicePort + replica;
+            authService.Add(new ProjectResource(
+                context,
+                name,
+                ServiceProject.AuthService,
+                PortAllocator.Resolve(port, nameof(options.AuthServicePort)),
+                WithOverrides(environment, options, "authservice"),
+                data));
+        }
 
         var chatApi = new List<ProjectResource>();
         for (var replica = 0; replica < options.ChatApiReplicas; replica++)
         {
             var name = $"chatapi-{replica.ToString(CultureInfo.InvariantCulture)}";
             var environment = ServiceEnvironment(options, dashboard, "chatapi", name, chatDb, cacheConnection);
-            // Aspire's WithReference(authservice): service discovery keys for each of its endpoints.
-            environment["services__authservice__http__0"] = authService.Endpoint.ToString().TrimEnd('/');
+            // Aspire's WithReference(authservice): service discovery keys, one per replica endpoint.
+            for (var index = 0; index < authService.Count; index++)
+            {
+                environment[$"services__authservice__http__{index.ToString(CultureInfo.InvariantCulture)}"] = authService[index].Endpoint.ToString().TrimEnd('/');
+            }
+
             var port = options.ChatApiPort == 0 ? 0 : options.ChatApiPort + replica;
             chatApi.Add(new ProjectResource(
                 context,
@@ -203,14 +216,18 @@ public sealed class LocalDistributedApplication : IAsyncDisposable
                 ServiceProject.ChatApi,
                 PortAllocator.Resolve(port, nameof(options.ChatApiPort)),
                 WithOverrides(environment, options, "chatapi"),
-                [.. data, authService]));
+                [.. data, .. authService]));
         }
 
         return new LocalDistributedApplication(context, postgres, cache, dashboard, authService, chatApi, chatDb, cacheConnection);
     }
 
-    /// <summary>Secrets the AuthService gets as parameters (in Aspire mode: secret parameters of the AppHost).</summary>
-    private static Dictionary<string, string> AuthServiceSecrets(DevSecrets secrets) => [];
+    /// <summary>Secrets the AuthService gets as parameters (in Aspire mode: the secret parameter of the same name in AppHost.cs).</summary>
+    private static Dictionary<string, string> AuthServiceSecrets(DevSecrets secrets) => new()
+    {
+        // Encrypts the private signing keys AuthService stores in chatdb.
+        ["Auth__SigningKeyEncryptionSecret"] = secrets.Key("signing-key-encryption-secret", 32),
+    };
 
     /// <summary>The configuration Aspire hands a project: connection strings, environment and OpenTelemetry settings.</summary>
     private static Dictionary<string, string> ServiceEnvironment(

@@ -6,7 +6,11 @@ namespace ChatApi.Tests.Infrastructure;
 /// </summary>
 public interface IDistributedTopology : IAsyncDisposable
 {
+    /// <summary>The first AuthService replica (resource <c>authservice</c>).</summary>
     Uri AuthService { get; }
+
+    /// <summary>Every AuthService replica: <c>authservice</c>, <c>authservice-1</c>, ...</summary>
+    IReadOnlyList<Uri> AuthServices { get; }
 
     IReadOnlyList<Uri> ChatApi { get; }
 

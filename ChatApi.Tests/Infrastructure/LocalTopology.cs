@@ -20,6 +20,8 @@ public sealed class LocalTopology : IDistributedTopology
 
     public Uri AuthService => _app.AuthService.Endpoint;
 
+    public IReadOnlyList<Uri> AuthServices => [.. _app.AuthServiceReplicas.Select(replica => replica.Endpoint)];
+
     public IReadOnlyList<Uri> ChatApi => [.. _app.ChatApi.Select(replica => replica.Endpoint)];
 
     public string ChatDbConnectionString => _app.ChatDbConnectionString;
@@ -43,6 +45,7 @@ public sealed class LocalTopology : IDistributedTopology
             DataDirectory = dataDirectory,
             DeleteDataOnStop = true,
             ChatApiReplicas = options.ChatApiReplicas,
+            AuthServiceReplicas = options.AuthServiceReplicas,
             ChatApiPort = 0,
             AuthServicePort = 0,
             Dashboard = options.Dashboard,

@@ -5,6 +5,8 @@ public sealed record TopologyOptions
 {
     public int ChatApiReplicas { get; init; } = 2;
 
+    public int AuthServiceReplicas { get; init; } = 1;
+
     public bool Dashboard { get; init; }
 
     /// <summary>Extra configuration per service (<c>authservice</c>, <c>chatapi</c>), as environment variables.</summary>
