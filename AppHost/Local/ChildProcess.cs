@@ -50,6 +50,13 @@ internal sealed class ChildProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        // A child sees the orchestrator's environment minus what orchestration sets per resource: the AppHost's
+        // own launch profile (ASPIRE_*), or keys inherited from whoever started us, must not leak into a resource.
+        foreach (var key in startInfo.Environment.Keys.Where(IsOrchestrationKey).ToList())
+        {
+            startInfo.Environment.Remove(key);
+        }
+
         foreach (var (key, value) in launch.Environment)
         {
             startInfo.Environment[key] = value;
@@ -139,6 +146,12 @@ internal sealed class ChildProcess : IDisposable
             _exited.TrySetResult(-1);
         }
     }
+
+    private static bool IsOrchestrationKey(string key) =>
+        OrchestrationPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] OrchestrationPrefixes =
+        ["ASPIRE_", "DOTNET_RESOURCE_SERVICE_", "DOTNET_DASHBOARD_", "OTEL_", "ASPNETCORE_URLS", "ConnectionStrings__", "services__", "LOCALAPPHOST_"];
 
     private static void Forward(ILogSink sink, string source, string? line, bool isError)
     {
