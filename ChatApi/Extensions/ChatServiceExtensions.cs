@@ -1,3 +1,14 @@
+using ChatApi.Apis;
+using ChatApi.Connections;
+using ChatApi.Data;
+using ChatApi.Hosting;
+using ChatApi.Messages;
+using ChatApi.Protocol;
+using ChatApi.Rooms;
+using ChatApi.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
 namespace ChatApi.Extensions;
 
 public static class ChatServiceExtensions
@@ -7,6 +18,48 @@ public static class ChatServiceExtensions
         builder.AddNpgsqlDataSource("chatdb");
         builder.AddRedisClient("cache");
 
+        var services = builder.Services;
+        services.AddOptions<ChatOptions>()
+            .BindConfiguration(ChatOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Hosted services start in registration order: the schema exists before anything writes.
+        services.AddHostedService<ChatSchemaInitializer>();
+
+        services.AddSingleton<ChatMetrics>();
+        services.AddSingleton(provider => new ClientFrameParser(provider.GetRequiredService<IOptions<ChatOptions>>().Value));
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton<RoomHub>();
+        services.AddSingleton<IMessagePublisher>(provider => provider.GetRequiredService<RoomHub>());
+        services.AddSingleton<MessageWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<Auth.IRevocationObserver>(provider => provider.GetRequiredService<ConnectionRegistry>());
+        services.AddSingleton<OriginPolicy>();
+        services.AddSingleton<ChatSessionServices>();
+
+        builder.AddChatReadiness();
         return builder;
+    }
+
+    /// <summary>
+    /// Readiness for new sessions: the health checks run every second in the background and the latest answer is
+    /// what <c>/ws</c> consults, so a connect never waits on a dependency probe. Shutdown turns readiness off first.
+    /// </summary>
+    private static void AddChatReadiness(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<ReadinessState>();
+        services.AddSingleton<IHealthCheckPublisher, ReadinessPublisher>();
+        services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.Zero;
+            options.Period = TimeSpan.FromSeconds(1);
+            options.Predicate = registration => registration.Tags.Contains("ready");
+        });
+        services.AddHealthChecks().AddCheck<ShutdownHealthCheck>("shutdown", tags: ["ready"]);
+        services.AddHostedService<ShutdownCoordinator>();
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
     }
 }

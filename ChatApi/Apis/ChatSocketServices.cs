@@ -1,0 +1,16 @@
+using ChatApi.Auth;
+using ChatApi.Connections;
+using ChatApi.Hosting;
+using ChatApi.Telemetry;
+
+namespace ChatApi.Apis;
+
+/// <summary>The services <c>GET /ws</c> needs, bound with <c>[AsParameters]</c>.</summary>
+public sealed record ChatSocketServices(
+    ReadinessState Readiness,
+    OriginPolicy Origins,
+    ITokenValidator Tokens,
+    ConnectionRegistry Registry,
+    ChatSessionServices Session,
+    ChatMetrics Metrics,
+    ILogger<ChatConnection> Logger);

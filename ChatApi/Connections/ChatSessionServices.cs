@@ -1,0 +1,20 @@
+using ChatApi.Agents;
+using ChatApi.Messages;
+using ChatApi.Protocol;
+using ChatApi.Rooms;
+using ChatApi.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace ChatApi.Connections;
+
+/// <summary>What every chat session uses, resolved once per node.</summary>
+public sealed record ChatSessionServices(
+    IOptions<ChatOptions> Options,
+    ClientFrameParser Parser,
+    MessageStore Store,
+    MessageWriter Writer,
+    RoomHub Rooms,
+    IAgentRunner Agents,
+    ChatMetrics Metrics,
+    TimeProvider TimeProvider,
+    ILogger<ChatConnection> Logger);

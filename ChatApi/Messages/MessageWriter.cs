@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using ChatApi.Protocol;
+using ChatApi.Telemetry;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ChatApi.Messages;
+
+/// <summary>
+/// Persists sends in batches: every send queued while a transaction runs goes into the next one, so throughput grows
+/// with load instead of the node serialising on one insert per message. A batch allocates ids per room (the room row's
+/// lock orders commits by id across replicas), inserts with multi-row <c>unnest</c>, resolves resends through the
+/// (sender, clientMsgId) unique index, commits, completes every waiting send, and only then publishes.
+/// </summary>
+public sealed partial class MessageWriter : BackgroundService
+{
+    private const int QueueCapacity = 10_000;
+    private readonly Channel<PendingMessage> _queue = Channel.CreateBounded<PendingMessage>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IMessagePublisher _publisher;
+    private readonly ChatMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<MessageWriter> _logger;
+    private readonly int _batchSize;
+
+    public MessageWriter(
+        NpgsqlDataSource dataSource,
+        IMessagePublisher publisher,
+        ChatMetrics metrics,
+        TimeProvider timeProvider,
+        IOptions<ChatOptions> options,
+        ILogger<MessageWriter> logger)
+    {
+        _dataSource = dataSource;
+        _publisher = publisher;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _batchSize = options.Value.PersistBatchSize;
+    }
+
+    /// <summary>
+    /// Queues a message (waiting only when the queue is full, which slows the sender down) and returns the task that
+    /// completes once it is durable. Queue order is id order for messages of one sender.
+    /// </summary>
+    public async ValueTask<Task<StoreResult>> EnqueueAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        var pending = new PendingMessage(message, Activity.Current?.Context ?? default);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            return Task.FromResult<StoreResult>(new StoreResult.Failed("The node is shutting down."));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Stops taking messages and persists every one already queued (graceful shutdown).</summary>
+    public async Task DrainAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (ExecuteTask is { } loop)
+        {
+            await loop;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingMessage>(_batchSize);
+        // Not cancelled by stoppingToken: the loop ends when the queue is completed and empty, so nothing queued is dropped.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < _batchSize && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await PersistAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task PersistAsync(List<PendingMessage> batch)
+    {
+        using var activity = ChatTelemetry.Source.StartActivity(
+            "chat.persist", ActivityKind.Internal, parentContext: default, links: batch.Where(p => p.Origin != default).Select(p => new ActivityLink(p.Origin)));
+        activity?.SetTag("chat.batch.size", batch.Count);
+        var started = _timeProvider.GetTimestamp();
+
+        // A resend may arrive while its first copy is still queued: store the first, answer the others with it.
+        var firstByKey = new Dictionary<(string SenderId, string ClientMsgId), PendingMessage>();
+        var unique = new List<PendingMessage>(batch.Count);
+        var copies = new List<(PendingMessage Copy, PendingMessage Original)>();
+        foreach (var pending in batch)
+        {
+            var key = (pending.Message.SenderId, pending.Message.ClientMsgId);
+            if (firstByKey.TryGetValue(key, out var original))
+            {
+                copies.Add((pending, original));
+            }
+            else
+            {
+                firstByKey[key] = pending;
+                unique.Add(pending);
+            }
+        }
+
+        List<ChatMessage> inserted;
+        try
+        {
+            inserted = await StoreAsync(unique);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            LogPersistFailed(_logger, batch.Count, exception.GetType().Name);
+            _metrics.PersistFailed(batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetResult(new StoreResult.Failed("The message store is unavailable."));
+            }
+
+            return;
+        }
+
+        foreach (var (copy, original) in copies)
+        {
+            copy.Completion.TrySetResult(original.Completion.Task.Result is StoreResult.Stored stored
+                ? stored with { Duplicate = true }
+                : original.Completion.Task.Result);
+        }
+
+        _metrics.Persisted(inserted.Count, batch.Count, _timeProvider.GetElapsedTime(started));
+
+        // Durable and acknowledged; now tell every replica. Publishes are pipelined in id order on one connection.
+        var origins = unique.Where(p => p.Result is StoreResult.Stored { Duplicate: false })
+            .ToDictionary(p => (p.Message.Room, ((StoreResult.Stored)p.Result!).Message.Id), p => p.Origin);
+        try
+        {
+            await Task.WhenAll(inserted.Select(message => _publisher.PublishAsync(message, origins.GetValueOrDefault((message.Room, message.Id)))));
+        }
+        catch (Exception exception)
+        {
+            // The messages are stored; replicas fill the gap from chatdb when the next message or a reconnect comes.
+            LogPublishFailed(_logger, inserted.Count, exception.GetType().Name);
+        }
+    }
+
+    /// <summary>One transaction: allocate ids, insert, look up resends; completes each pending send on commit.</summary>
+    private async Task<List<ChatMessage>> StoreAsync(List<PendingMessage> batch)
+    {
+        var now = _timeProvider.GetUtcNow();
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        // Rooms in a fixed order so two replicas never wait on each other's room locks in opposite orders.
+        var rooms = batch.GroupBy(p => p.Message.Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var lastIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var allocate = new NpgsqlCommand(
+            """
+            INSERT INTO chat.rooms AS r (name, last_id)
+            SELECT * FROM unnest($1::text[], $2::bigint[])
+            ON CONFLICT (name) DO UPDATE SET last_id = r.last_id + EXCLUDED.last_id
+            RETURNING name, last_id
+            """,
+            connection,
+            transaction))
+        {
+            allocate.Parameters.Add(new() { Value = rooms.Select(g => g.Key).ToArray() });
+            allocate.Parameters.Add(new() { Value = rooms.Select(g => (long)g.Count()).ToArray() });
+            await using var reader = await allocate.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lastIds[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var candidates = new List<ChatMessage>(batch.Count);
+        foreach (var room in rooms)
+        {
+            var id = lastIds[room.Key] - room.Count();
+            foreach (var pending in room)
+            {
+                var message = pending.Message;
+                candidates.Add(new ChatMessage(message.Room, ++id, message.SenderId, message.Sender, message.Text, now, message.ClientMsgId));
+            }
+        }
+
+        var inserted = new HashSet<(string Room, long Id)>();
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO chat.messages (room, id, sender_id, sender, text, client_msg_id, sent_at)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+            ON CONFLICT (sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+            RETURNING room, id
+            """,
+            connection,
+            transaction))
+        {
+            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Room).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Id).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(m => m.SenderId).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Sender).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Text).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(m => m.ClientMsgId).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(m => m.SentAt.UtcDateTime).ToArray() });
+            await using var reader = await insert.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                inserted.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        // Resends of messages stored earlier (possibly by another replica): answer with the stored original.
+        var resent = candidates.Where(m => !inserted.Contains((m.Room, m.Id))).ToList();
+        var originals = new Dictionary<(string SenderId, string ClientMsgId), ChatMessage>();
+        if (resent.Count > 0)
+        {
+            await using var lookup = new NpgsqlCommand(
+                """
+                SELECT room, id, sender_id, sender, text, sent_at, client_msg_id FROM chat.messages
+                WHERE (sender_id, client_msg_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+                """,
+                connection,
+                transaction);
+            lookup.Parameters.Add(new() { Value = resent.Select(m => m.SenderId).ToArray() });
+            lookup.Parameters.Add(new() { Value = resent.Select(m => m.ClientMsgId).ToArray() });
+            await using var reader = await lookup.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var original = MessageStore.Read(reader);
+                originals[(original.SenderId, original.ClientMsgId!)] = original;
+            }
+        }
+
+        await transaction.CommitAsync();
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var candidate = candidates[i];
+            batch[i].Complete(inserted.Contains((candidate.Room, candidate.Id))
+                ? new StoreResult.Stored(candidate, Duplicate: false)
+                : originals.TryGetValue((candidate.SenderId, candidate.ClientMsgId!), out var original)
+                    ? new StoreResult.Stored(original, Duplicate: true)
+                    : new StoreResult.Failed("The message conflicted and its original could not be read."));
+        }
+
+        return [.. candidates.Where(m => inserted.Contains((m.Room, m.Id)))];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not persist a batch of {Count} messages ({Error}); senders get store_unavailable")]
+    private static partial void LogPersistFailed(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} stored messages ({Error}); replicas will fill the gap from chatdb")]
+    private static partial void LogPublishFailed(ILogger logger, int count, string error);
+}

@@ -1,0 +1,17 @@
+using ChatApi.Protocol;
+
+namespace ChatApi.Messages;
+
+/// <summary>The outcome of storing a message: only <see cref="Stored"/> may be acknowledged.</summary>
+public abstract record StoreResult
+{
+    private StoreResult()
+    {
+    }
+
+    /// <summary>Durable in chatdb. <paramref name="Duplicate"/>: a resend of an already stored clientMsgId, answered with the original.</summary>
+    public sealed record Stored(ChatMessage Message, bool Duplicate) : StoreResult;
+
+    /// <summary>Not stored (database unavailable, shutting down); the client may resend with the same clientMsgId.</summary>
+    public sealed record Failed(string Reason) : StoreResult;
+}

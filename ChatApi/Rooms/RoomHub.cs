@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using ChatApi.Messages;
+using ChatApi.Protocol;
+using ChatApi.Telemetry;
+using StackExchange.Redis;
+
+namespace ChatApi.Rooms;
+
+/// <summary>
+/// Fan-out across replicas: every stored message is published on its room's Redis channel
+/// (<c>chat:room:{name}</c>), and each replica subscribes to the rooms its local connections are in, one
+/// subscription per room however many members. Each room's <see cref="RoomChannel"/> delivers in id order exactly
+/// once, filling from chatdb whatever pub/sub skipped.
+/// </summary>
+public sealed partial class RoomHub : IMessagePublisher, IDisposable
+{
+    private readonly ConcurrentDictionary<string, RoomChannel> _rooms = new(StringComparer.Ordinal);
+    private readonly IConnectionMultiplexer _redis;
+    private readonly MessageStore _store;
+    private readonly ChatMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<RoomHub> _logger;
+
+    public RoomHub(IConnectionMultiplexer redis, MessageStore store, ChatMetrics metrics, TimeProvider timeProvider, ILogger<RoomHub> logger)
+    {
+        _redis = redis;
+        _store = store;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _redis.ConnectionRestored += OnConnectionRestored;
+    }
+
+    public static RedisChannel ChannelOf(string room) => RedisChannel.Literal($"chat:room:{room}");
+
+    /// <summary>
+    /// Adds a member; completes once this replica is subscribed to the room, so every message stored from now on
+    /// reaches the member (the caller reads what was stored before from chatdb).
+    /// </summary>
+    public async Task JoinAsync(string room, IRoomMember member, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, _redis.GetSubscriber(), _store, _metrics, _timeProvider, _logger));
+            if (await channel.AddMemberAsync(member, cancellationToken))
+            {
+                return;
+            }
+
+            // The channel closed (its last member left) between the lookup and the add: take a fresh one.
+            _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(room, channel));
+        }
+    }
+
+    public async Task LeaveAsync(string room, IRoomMember member)
+    {
+        if (_rooms.TryGetValue(room, out var channel) && await channel.RemoveMemberAsync(member))
+        {
+            _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(room, channel));
+        }
+    }
+
+    public async Task PublishAsync(ChatMessage message, ActivityContext origin)
+    {
+        using var activity = ChatTelemetry.Source.StartActivity("chat.publish", ActivityKind.Producer, origin);
+        activity?.SetTag("chat.room", message.Room);
+        activity?.SetTag("chat.message.id", message.Id);
+        var envelope = new RoomEnvelope(message, activity?.Id ?? (origin == default ? null : FormatTraceParent(origin)));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(envelope, RoomEnvelopeJsonContext.Default.RoomEnvelope);
+        await _redis.GetSubscriber().PublishAsync(ChannelOf(message.Room), payload);
+    }
+
+    public void Dispose() => _redis.ConnectionRestored -= OnConnectionRestored;
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs args)
+    {
+        // Pub/sub forgets what it sent while we were away: read it back from chatdb.
+        foreach (var channel in _rooms.Values)
+        {
+            _ = channel.CatchUpAsync();
+        }
+    }
+
+    private static string FormatTraceParent(ActivityContext context) =>
+        $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{(context.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00")}";
+}
