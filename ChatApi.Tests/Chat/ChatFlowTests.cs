@@ -228,16 +228,25 @@ public sealed class ChatFlowTests(SharedTopologyFixture fixture)
     {
         await using var connection = new NpgsqlConnection(Topology.ChatDbConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            """
-            INSERT INTO chat.messages (room, id, sender_id, sender, text, client_msg_id, sent_at)
-            SELECT $1, i, 'seed', 'seed', 'seed ' || i, 'seed-' || $1 || '-' || i, now() FROM generate_series(1, $2) AS i;
-            INSERT INTO chat.rooms (name, last_id) VALUES ($1, $2);
-            """,
-            connection);
-        command.Parameters.Add(new() { Value = room });
-        command.Parameters.Add(new() { Value = (long)count });
-        await command.ExecuteNonQueryAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new(
+                    """
+                    INSERT INTO chat.messages (room, id, sender_id, sender, text, client_msg_id, sent_at)
+                    SELECT $1, i, 'seed', 'seed', 'seed ' || i, 'seed-' || $1 || '-' || i, now() FROM generate_series(1, $2) AS i
+                    """)
+                {
+                    Parameters = { new() { Value = room }, new() { Value = (long)count } },
+                },
+                new("INSERT INTO chat.rooms (name, last_id) VALUES ($1, $2)")
+                {
+                    Parameters = { new() { Value = room }, new() { Value = (long)count } },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync();
     }
 
     private async Task<long> CountStoredAsync(string room, string clientMsgId)
