@@ -51,7 +51,7 @@ public static class AuthApi
             : TypedResults.Created((string?)null, new RegistrationResponse(user.Id, user.Username));
     }
 
-    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, FixedProblemResult>> IssueTokenAsync(
         CredentialsRequest request,
         HttpContext context,
         TokenService tokens,
@@ -70,7 +70,7 @@ public static class AuthApi
                 return TypedResults.Ok(TokenResponse.From(result.Tokens!));
 
             default:
-                return AuthProblems.InvalidCredentials();
+                return AuthProblems.InvalidCredentials;
         }
     }
 

@@ -5,11 +5,12 @@ namespace AuthService.Apis;
 /// <summary>The API's error answers (RFC 9457), each worded once so equal situations answer byte for byte alike.</summary>
 public static class AuthProblems
 {
-    /// <summary>Unknown user, wrong password, disabled account: one answer, so it reveals nothing.</summary>
-    public static ProblemHttpResult InvalidCredentials() => TypedResults.Problem(
-        statusCode: StatusCodes.Status401Unauthorized,
-        title: "Invalid credentials",
-        detail: "The username or password is incorrect.");
+    /// <summary>Unknown user, wrong password, disabled account: one constant answer, so it reveals nothing.</summary>
+    public static FixedProblemResult InvalidCredentials { get; } = new(
+        StatusCodes.Status401Unauthorized,
+        "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        "Invalid credentials",
+        "The username or password is incorrect.");
 
     public static ProblemHttpResult InvalidRefreshToken() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,

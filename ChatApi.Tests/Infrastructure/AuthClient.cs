@@ -49,6 +49,8 @@ public sealed class AuthClient : IDisposable
         LocalAddress = localAddress ?? IPAddress.Loopback;
     }
 
+    public Uri BaseAddress => _http.BaseAddress!;
+
     /// <summary>The client address AuthService sees.</summary>
     public IPAddress LocalAddress { get; }
 
