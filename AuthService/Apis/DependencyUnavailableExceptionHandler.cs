@@ -11,6 +11,7 @@ namespace AuthService.Apis;
 /// </summary>
 public sealed partial class DependencyUnavailableExceptionHandler(
     IProblemDetailsService problemDetails,
+    NpgsqlDataSource dataSource,
     ILogger<DependencyUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     private const string RetryAfterSeconds = "2";
@@ -24,6 +25,13 @@ public sealed partial class DependencyUnavailableExceptionHandler(
 
         // The type only: driver messages may name hosts, and the request may carry credentials.
         LogDependencyUnavailable(logger, httpContext.Request.Path, exception.GetType().Name);
+
+        if (exception is NpgsqlException)
+        {
+            // Idle pooled connections most likely died with the server: drop them, so that after a PostgreSQL
+            // restart the next request opens a fresh connection instead of failing on the next stale one.
+            dataSource.Clear();
+        }
 
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;

@@ -73,7 +73,7 @@ public sealed partial class SigningKeyRing(
 
             if (NextKeyDue(_keys.Values) is not null)
             {
-                var added = await store.AddIfDueAsync(
+                var (added, stored) = await store.AddIfDueAsync(
                     stored =>
                     {
                         // Decide again on what the lock shows: another replica may just have added the key.
@@ -81,10 +81,10 @@ public sealed partial class SigningKeyRing(
                         return timeline is { } due ? factory.Create(due, timeProvider.GetUtcNow()) : null;
                     },
                     cancellationToken);
+                Replace(stored);
                 if (added is not null)
                 {
                     LogKeyCreated(logger, added.Kid, added.Timeline.ActivatesAt, added.Timeline.RetiresAt);
-                    Replace(await store.LoadAsync(cancellationToken));
                 }
             }
 

@@ -19,8 +19,8 @@ public sealed class SigningKeyStore(NpgsqlDataSource dataSource)
     /// Under the rotation lock, reads the keys and lets <paramref name="decide"/> say which key to add, if any: the
     /// lock makes replicas that find a key due at the same moment create one key, not one each.
     /// </summary>
-    /// <returns>The key added, or null.</returns>
-    public async Task<StoredSigningKey?> AddIfDueAsync(Func<IReadOnlyList<StoredSigningKey>, StoredSigningKey?> decide, CancellationToken cancellationToken)
+    /// <returns>The key added (or null), and every key as stored afterwards.</returns>
+    public async Task<(StoredSigningKey? Added, IReadOnlyList<StoredSigningKey> Keys)> AddIfDueAsync(Func<IReadOnlyList<StoredSigningKey>, StoredSigningKey?> decide, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -58,7 +58,7 @@ public sealed class SigningKeyStore(NpgsqlDataSource dataSource)
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return key;
+        return (key, key is null ? existing : [.. existing, key]);
     }
 
     /// <summary>Deletes keys no token can depend on any more.</summary>
