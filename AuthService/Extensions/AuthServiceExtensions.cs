@@ -26,6 +26,7 @@ public static class AuthServiceExtensions
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
         services.AddSingleton<AuthTelemetry>();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
 
         services.AddSingleton<AuthSchemaMigrator>();

@@ -49,6 +49,8 @@ public sealed partial class SigningKeyRing(
         {
             if (Find(kid) is null && timeProvider.GetElapsedTime(Interlocked.Read(ref _lastLoadTimestamp)) >= UnknownKidReloadInterval)
             {
+                // Counted from the attempt, so that while the database is down forged kids do not queue up on it.
+                Interlocked.Exchange(ref _lastLoadTimestamp, timeProvider.GetTimestamp());
                 Replace(await store.LoadAsync(cancellationToken));
             }
         }
