@@ -76,10 +76,10 @@ public sealed partial class SigningKeyRing(
             if (NextKeyDue(_keys.Values) is not null)
             {
                 var (added, stored) = await store.AddIfDueAsync(
-                    stored =>
+                    underLock =>
                     {
                         // Decide again on what the lock shows: another replica may just have added the key.
-                        var timeline = NextKeyDue(stored.Select(Materialize).OfType<SigningKey>());
+                        var timeline = NextKeyDue(underLock.Select(Materialize).OfType<SigningKey>());
                         return timeline is { } due ? factory.Create(due, timeProvider.GetUtcNow()) : null;
                     },
                     cancellationToken);
