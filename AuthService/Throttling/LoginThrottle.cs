@@ -20,6 +20,9 @@ public sealed partial class LoginThrottle(IConnectionMultiplexer redis, IOptions
     public const string UsernameLimit = "username";
     public const string ClientLimit = "client";
 
+    // A hung Redis must not hold logins for the client library's full timeout: past this, fail open.
+    private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
+
     private readonly ThrottlingOptions _options = options.Value.Throttling;
 
     public async Task<ThrottleDecision> CheckAsync(string? username, string clientAddress)
@@ -39,7 +42,7 @@ public sealed partial class LoginThrottle(IConnectionMultiplexer redis, IOptions
             var clientTtl = batch.KeyTimeToLiveAsync(clientKey);
             batch.Execute();
 
-            var values = await counts;
+            var values = await counts.WaitAsync(RedisTimeout);
             if ((long?)values[0] >= _options.UsernameFailureLimit)
             {
                 return new ThrottleDecision(true, RetryAfter(await userTtl, _options.UsernameWindow), UsernameLimit);
@@ -81,7 +84,7 @@ public sealed partial class LoginThrottle(IConnectionMultiplexer redis, IOptions
                 batch.KeyExpireAsync(clientKey, _options.ClientWindow, ExpireWhen.HasNoExpiry),
             ];
             batch.Execute();
-            await Task.WhenAll(writes);
+            await Task.WhenAll(writes).WaitAsync(RedisTimeout);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -99,7 +102,7 @@ public sealed partial class LoginThrottle(IConnectionMultiplexer redis, IOptions
 
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(UsernameKey(username));
+            await redis.GetDatabase().KeyDeleteAsync(UsernameKey(username)).WaitAsync(RedisTimeout);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
