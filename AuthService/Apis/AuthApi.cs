@@ -1,10 +1,140 @@
+using System.Globalization;
+using AuthService.Apis.Contracts;
+using AuthService.Keys;
+using AuthService.Revocation;
+using AuthService.Tokens;
+using AuthService.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
 namespace AuthService.Apis;
 
 public static class AuthApi
 {
+    /// <summary>Every request body here is a small JSON object; anything larger is refused with 413 before it is read.</summary>
+    public const long MaxRequestBodySize = 16 * 1024;
+
+    private const string BearerPrefix = "Bearer ";
+
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/auth");
+        var api = app.MapGroup("/auth")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodySize))
+            .WithTags("Auth");
+
+        api.MapPost("/register", RegisterAsync);
+        api.MapPost("/token", IssueTokenAsync);
+        api.MapPost("/refresh", RefreshAsync);
+        api.MapPost("/revoke", RevokeAsync);
+        api.MapPost("/introspect", IntrospectAsync);
+
+        app.MapGet("/.well-known/jwks.json", GetJsonWebKeySet).WithTags("Auth");
+
         return app;
+    }
+
+    public static async Task<Results<Created<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        CredentialsRequest request,
+        UserAccounts accounts,
+        CancellationToken cancellationToken)
+    {
+        var errors = CredentialRules.Validate(request.Username, request.Password);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var user = await accounts.RegisterAsync(request.Username!, request.Password!, cancellationToken);
+        return user is null
+            ? AuthProblems.UsernameTaken()
+            : TypedResults.Created((string?)null, new RegistrationResponse(user.Id, user.Username));
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, FixedProblemResult>> IssueTokenAsync(
+        CredentialsRequest request,
+        HttpContext context,
+        TokenService tokens,
+        CancellationToken cancellationToken)
+    {
+        var clientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var result = await tokens.LoginAsync(request.Username, request.Password, clientAddress, cancellationToken);
+        switch (result.Status)
+        {
+            case LoginStatus.Throttled:
+                context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(result.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return AuthProblems.Throttled();
+
+            case LoginStatus.Succeeded:
+                NoStore(context.Response);
+                return TypedResults.Ok(TokenResponse.From(result.Tokens!));
+
+            default:
+                return AuthProblems.InvalidCredentials;
+        }
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request,
+        HttpContext context,
+        TokenService tokens,
+        CancellationToken cancellationToken)
+    {
+        var pair = await tokens.RefreshAsync(request.RefreshToken, cancellationToken);
+        if (pair is null)
+        {
+            return AuthProblems.InvalidRefreshToken();
+        }
+
+        NoStore(context.Response);
+        return TypedResults.Ok(TokenResponse.From(pair));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        HttpContext context,
+        AccessTokenValidator validator,
+        SessionRevocation revocation,
+        CancellationToken cancellationToken)
+    {
+        string authorization = context.Request.Headers.Authorization.ToString();
+        var token = authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+            ? authorization[BearerPrefix.Length..].Trim()
+            : null;
+
+        // Already-revoked tokens pass (revoking twice is harmless), so a retried logout still answers 204.
+        var claims = await validator.ValidateAsync(token, cancellationToken);
+        if (claims is null)
+        {
+            context.Response.Headers.WWWAuthenticate = token is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+            return AuthProblems.InvalidAccessToken();
+        }
+
+        await revocation.RevokeAsync(claims, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<IntrospectionResponse>> IntrospectAsync(
+        IntrospectionRequest request,
+        HttpContext context,
+        TokenIntrospector introspector,
+        CancellationToken cancellationToken)
+    {
+        var claims = await introspector.IntrospectAsync(request.Token, cancellationToken);
+        NoStore(context.Response);
+        return TypedResults.Ok(claims is null ? IntrospectionResponse.Inactive : IntrospectionResponse.From(claims));
+    }
+
+    public static Ok<JsonWebKeySetResponse> GetJsonWebKeySet(HttpResponse response, SigningKeyRing keys)
+    {
+        // Short: validators pick up a rotation quickly (the next key is published ahead of use anyway).
+        response.Headers.CacheControl = "public, max-age=60";
+        return TypedResults.Ok(new JsonWebKeySetResponse([.. keys.PublishedKeys().Select(JsonWebKeyResponse.From)]));
+    }
+
+    private static void NoStore(HttpResponse response)
+    {
+        // Tokens must not be cached by anything in between (RFC 6749, section 5.1).
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Pragma = "no-cache";
     }
 }

@@ -1,3 +1,14 @@
+using AuthService.Configuration;
+using AuthService.Data;
+using AuthService.Keys;
+using AuthService.Revocation;
+using AuthService.Telemetry;
+using AuthService.Throttling;
+using AuthService.Tokens;
+using AuthService.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
 namespace AuthService.Extensions;
 
 public static class AuthServiceExtensions
@@ -6,6 +17,50 @@ public static class AuthServiceExtensions
     {
         builder.AddNpgsqlDataSource("chatdb");
         builder.AddRedisClient("cache");
+
+        var services = builder.Services;
+
+        services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+
+        services.AddSingleton<AuthTelemetry>();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+
+        services.AddSingleton<AuthSchemaMigrator>();
+
+        services.AddSingleton<SigningKeyProtector>();
+        services.AddSingleton<SigningKeySchedule>();
+        services.AddSingleton<SigningKeyFactory>();
+        services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<SigningKeyRing>();
+
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<UserAccounts>();
+
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<AccessTokenValidator>();
+        services.AddSingleton<RefreshTokenStore>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<TokenIntrospector>();
+
+        services.AddSingleton<RevocationList>();
+        services.AddSingleton<SessionRevocation>();
+
+        services.AddSingleton<LoginThrottle>();
+
+        // Hosted services start in this order, and all of them before the server accepts requests:
+        // schema and first signing key, then (Development only) the demo user, then the rotation loop.
+        services.AddHostedService<AuthDatabaseInitializer>();
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<DevelopmentUserSeeder>();
+        }
+
+        services.AddHostedService<SigningKeyRotationService>();
 
         return builder;
     }

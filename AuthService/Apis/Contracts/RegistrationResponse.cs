@@ -1,0 +1,3 @@
+namespace AuthService.Apis.Contracts;
+
+public sealed record RegistrationResponse(Guid UserId, string Username);

@@ -1,0 +1,4 @@
+namespace AuthService.Tokens;
+
+/// <summary>What a valid access token asserts.</summary>
+public sealed record AccessTokenClaims(Guid UserId, string Username, string Jti, Guid SessionId, DateTimeOffset ExpiresAt, string Kid);

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+
+namespace AuthService.Users;
+
+/// <summary>
+/// Registration and password checks. Hashes use the framework's <see cref="PasswordHasher{TUser}"/> (versioned
+/// format, PBKDF2-HMAC-SHA512, 100k iterations); a hash in an older format is replaced on the next successful login.
+/// </summary>
+public sealed partial class UserAccounts(UserStore store, IPasswordHasher<User> hasher, TimeProvider timeProvider, ILogger<UserAccounts> logger)
+{
+    private static readonly User NobodyUser = new(Guid.Empty, string.Empty, string.Empty, DateTimeOffset.UnixEpoch, Disabled: true);
+
+    // A current-format hash of a password nobody knows: an unknown username costs the same verification as a known one.
+    private readonly Lazy<string> _dummyHash = new(() => hasher.HashPassword(NobodyUser, RandomNumberGenerator.GetHexString(32)));
+
+    /// <summary>Creates the user; null when the username is taken.</summary>
+    public async Task<User?> RegisterAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var user = new User(Guid.CreateVersion7(now), username, string.Empty, now, Disabled: false);
+        user = user with { PasswordHash = hasher.HashPassword(user, password) };
+        return await store.TryCreateAsync(user, cancellationToken) ? user : null;
+    }
+
+    /// <summary>The user when the credentials are right and the account is enabled; otherwise null, after the same work.</summary>
+    public async Task<User?> VerifyCredentialsAsync(string? username, string? password, CancellationToken cancellationToken)
+    {
+        var user = CredentialRules.IsValidUsername(username)
+            ? await store.FindByUsernameAsync(username!, cancellationToken)
+            : null;
+        var candidate = password is { Length: <= CredentialRules.MaxPasswordLength } ? password : string.Empty;
+
+        if (user is null)
+        {
+            hasher.VerifyHashedPassword(NobodyUser, _dummyHash.Value, candidate);
+            return null;
+        }
+
+        var result = hasher.VerifyHashedPassword(user, user.PasswordHash, candidate);
+        if (result == PasswordVerificationResult.Failed)
+        {
+            return null;
+        }
+
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await store.UpdatePasswordHashAsync(user.Id, user.PasswordHash, hasher.HashPassword(user, candidate), cancellationToken);
+            LogPasswordRehashed(logger, user.Id);
+        }
+
+        return user.Disabled ? null : user;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upgraded the password hash of user {UserId} to the current format.")]
+    private static partial void LogPasswordRehashed(ILogger logger, Guid userId);
+}
