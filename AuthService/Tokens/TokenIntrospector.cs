@@ -8,7 +8,12 @@ namespace AuthService.Tokens;
 /// Answers "is this access token good right now?": valid signature and claims, neither its <c>jti</c> nor its
 /// session denylisted, its user present and enabled. One Redis round trip and one primary-key lookup, in parallel.
 /// </summary>
-public sealed class TokenIntrospector(AccessTokenValidator validator, RevocationList revocations, UserStore users, AuthTelemetry telemetry)
+public sealed partial class TokenIntrospector(
+    AccessTokenValidator validator,
+    RevocationList revocations,
+    UserStore users,
+    AuthTelemetry telemetry,
+    ILogger<TokenIntrospector> logger)
 {
     /// <summary>The active token's claims (with the user's current name), or null when inactive.</summary>
     public async Task<AccessTokenClaims?> IntrospectAsync(string? token, CancellationToken cancellationToken)
@@ -18,7 +23,7 @@ public sealed class TokenIntrospector(AccessTokenValidator validator, Revocation
         var claims = await validator.ValidateAsync(token, cancellationToken);
         if (claims is null)
         {
-            return Answer(null, "inactive");
+            return Answer(null, "invalid");
         }
 
         var revoked = revocations.IsRevokedAsync(claims.Jti, claims.SessionId);
@@ -36,9 +41,14 @@ public sealed class TokenIntrospector(AccessTokenValidator validator, Revocation
 
         AccessTokenClaims? Answer(AccessTokenClaims? active, string result)
         {
-            telemetry.Introspected(result);
+            telemetry.Introspected(result is "invalid" ? "inactive" : result);
             activity?.SetTag("auth.result", result);
+            LogIntrospected(logger, claims?.Jti ?? "-", result);
             return active;
         }
     }
+
+    // The token id only (never the token): lets an operator, and the single-flight test, count introspections per token.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Introspected token {TokenId}: {Result}")]
+    private static partial void LogIntrospected(ILogger logger, string tokenId, string result);
 }
