@@ -6,6 +6,7 @@ public static class ChatServiceExtensions
     {
         builder.AddNpgsqlDataSource("chatdb");
         builder.AddRedisClient("cache");
+        builder.AddChatAuthentication();
 
         return builder;
     }

@@ -6,7 +6,7 @@ using Polly.Timeout;
 namespace Microsoft.Extensions.Hosting.AuthPath;
 
 /// <summary>Which outcomes of a call to AuthService count as failures of the auth path, and which are worth a retry.</summary>
-internal static class AuthPathOutcomes
+public static class AuthPathOutcomes
 {
     /// <summary>
     /// Transport errors, timeouts, 5xx, 408 and 429 mean AuthService cannot serve us. A 4xx such as 400 or 401 is an
