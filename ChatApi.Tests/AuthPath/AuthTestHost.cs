@@ -99,6 +99,12 @@ internal sealed class AuthTestHost : IDisposable
         Assert.True(Circuit.IsOpen, "the circuit did not open.");
     }
 
+    /// <summary>Lets a test hand a primary handler to clients it registers itself.</summary>
+    internal sealed class PrimaryHandlerAccessor
+    {
+        public HttpMessageHandler Handler { get; set; } = new HttpClientHandler();
+    }
+
     public void Dispose()
     {
         _host.Dispose();
