@@ -18,18 +18,18 @@ internal sealed class TestSigningKey : IDisposable
 
     public ECDsaSecurityKey SecurityKey { get; }
 
-    public object ToJwk()
+    public Dictionary<string, object> ToJwk()
     {
         var parameters = _ecdsa.ExportParameters(includePrivateParameters: false);
-        return new
+        return new Dictionary<string, object>
         {
-            kty = "EC",
-            crv = "P-256",
-            x = Base64UrlEncoder.Encode(parameters.Q.X),
-            y = Base64UrlEncoder.Encode(parameters.Q.Y),
-            kid = KeyId,
-            use = "sig",
-            alg = "ES256",
+            ["kty"] = "EC",
+            ["crv"] = "P-256",
+            ["x"] = Base64UrlEncoder.Encode(parameters.Q.X),
+            ["y"] = Base64UrlEncoder.Encode(parameters.Q.Y),
+            ["kid"] = KeyId,
+            ["use"] = "sig",
+            ["alg"] = "ES256",
         };
     }
 
