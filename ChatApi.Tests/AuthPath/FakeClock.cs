@@ -23,6 +23,20 @@ internal static class FakeClock
         return await task;
     }
 
+    /// <summary>
+    /// Moves the clock on in small steps, letting continuations run between them: one big jump would fire an
+    /// attempt timeout and the total timeout together, which real time never does.
+    /// </summary>
+    public static async Task AdvanceGraduallyAsync(this FakeTimeProvider clock, TimeSpan total, TimeSpan? step = null)
+    {
+        var by = step ?? TimeSpan.FromMilliseconds(50);
+        for (var moved = TimeSpan.Zero; moved < total; moved += by)
+        {
+            clock.Advance(by);
+            await Task.Delay(5);
+        }
+    }
+
     public static Task<T> DriveAsync<T>(this FakeTimeProvider clock, ValueTask<T> task, TimeSpan? step = null) =>
         clock.DriveAsync(task.AsTask(), step);
 }
