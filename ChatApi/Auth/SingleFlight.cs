@@ -36,17 +36,23 @@ internal sealed class SingleFlight<TKey, TResult>
 
     private async Task ExecuteAsync(TKey key, Func<TKey, Task<TResult>> work, TaskCompletionSource<TResult> completion)
     {
+        TResult result;
         try
         {
-            completion.SetResult(await work(key));
+            result = await work(key);
         }
         catch (Exception exception)
         {
+            Forget(key, completion);
             completion.SetException(exception);
+            return;
         }
-        finally
-        {
-            _inFlight.TryRemove(new KeyValuePair<TKey, Task<TResult>>(key, completion.Task));
-        }
+
+        // Removed before completion: whoever arrives after the answer starts a new flight, never reads an old one.
+        Forget(key, completion);
+        completion.SetResult(result);
     }
+
+    private void Forget(TKey key, TaskCompletionSource<TResult> completion) =>
+        _inFlight.TryRemove(new KeyValuePair<TKey, Task<TResult>>(key, completion.Task));
 }
