@@ -30,6 +30,9 @@ internal sealed class FakeAuthService : HttpMessageHandler
     /// <summary>Calls never answer (until cancelled): a frozen AuthService.</summary>
     public bool Hang { get; set; }
 
+    /// <summary>Real time a JWKS answer is held back.</summary>
+    public TimeSpan JwksDelay { get; set; }
+
     /// <summary>Real time an introspection answer is held back.</summary>
     public TimeSpan IntrospectionDelay { get; set; }
 
@@ -83,6 +86,11 @@ internal sealed class FakeAuthService : HttpMessageHandler
         switch (path)
         {
             case "/.well-known/jwks.json":
+                if (JwksDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(JwksDelay, cancellationToken);
+                }
+
                 return JsonAnswer(new { keys = Keys.Select(key => key.ToJwk()).ToArray() });
             case "/auth/introspect":
                 if (IntrospectionDelay > TimeSpan.Zero)

@@ -147,6 +147,21 @@ public sealed class LocalTokenValidationTests
     }
 
     [Fact]
+    public async Task A_validation_that_arrives_while_the_first_key_fetch_is_in_flight_joins_it()
+    {
+        using var host = AuthTestHost.Create();
+        host.AuthService.JwksDelay = TimeSpan.FromMilliseconds(300);
+
+        var first = host.Validator.ValidateAsync(host.Token(), CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        var second = host.Validator.ValidateAsync(host.Token(), CancellationToken.None).AsTask();
+
+        Assert.IsType<TokenValidationResult.Valid>(await first);
+        Assert.IsType<TokenValidationResult.Valid>(await second);
+        Assert.Equal(1, host.AuthService.JwksCalls);
+    }
+
+    [Fact]
     public async Task A_rotated_key_is_picked_up_by_an_unknown_kid_refresh_after_the_cooldown()
     {
         using var host = AuthTestHost.Create();

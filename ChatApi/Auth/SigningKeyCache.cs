@@ -21,8 +21,9 @@ internal sealed partial class SigningKeyCache(
     private readonly SingleFlight<string, bool> _refreshes = new();
     private readonly Lock _lock = new();
     private IReadOnlyDictionary<string, JsonWebKey>? _keys;
-    private DateTimeOffset? _lastAttempt;
-    private bool _lastAttemptSucceeded;
+    // Outcome of the last completed fetch; one still in flight is joined, never mistaken for a failure.
+    private DateTimeOffset? _lastCompleted;
+    private bool _lastSucceeded;
 
     public bool HasKeys => Volatile.Read(ref _keys) is not null;
 
@@ -33,18 +34,24 @@ internal sealed partial class SigningKeyCache(
             return found;
         }
 
-        DateTimeOffset? lastAttempt;
+        DateTimeOffset? lastCompleted;
         bool lastSucceeded;
         lock (_lock)
         {
-            lastAttempt = _lastAttempt;
-            lastSucceeded = _lastAttemptSucceeded;
+            lastCompleted = _lastCompleted;
+            lastSucceeded = _lastSucceeded;
         }
 
         var interval = HasKeys ? options.Value.JwksRefreshCooldown : ColdStartRetryInterval;
-        if (lastAttempt is { } at && timeProvider.GetUtcNow() - at < interval)
+        if (lastCompleted is { } at && timeProvider.GetUtcNow() - at < interval)
         {
-            // Within the cooldown: answer from what the last fetch told us, without calling AuthService.
+            // Within the cooldown: answer from the last completed fetch, without calling AuthService. Its keys were
+            // published with its outcome, so look again: they may have landed since the first look.
+            if (TryFind(keyId) is { } landed)
+            {
+                return landed;
+            }
+
             return lastSucceeded ? new SigningKeyLookup.Unknown() : new SigningKeyLookup.Unavailable("JWKS fetch failed recently");
         }
 
@@ -66,20 +73,17 @@ internal sealed partial class SigningKeyCache(
 
     private async Task<bool> FetchAsync()
     {
-        lock (_lock)
-        {
-            _lastAttempt = timeProvider.GetUtcNow();
-        }
-
         var result = await authService.GetSigningKeysAsync(CancellationToken.None);
         var succeeded = result is SigningKeysResult.Loaded { Keys.Count: > 0 };
         lock (_lock)
         {
-            _lastAttemptSucceeded = succeeded;
             if (result is SigningKeysResult.Loaded { Keys.Count: > 0 } loaded)
             {
                 Volatile.Write(ref _keys, loaded.Keys);
             }
+
+            _lastCompleted = timeProvider.GetUtcNow();
+            _lastSucceeded = succeeded;
         }
 
         switch (result)
