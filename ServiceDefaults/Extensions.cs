@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Hosting.Health;
 using Microsoft.Extensions.Hosting.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -65,6 +66,7 @@ public static class Extensions
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter("Polly")
+                    .AddMeter(AuthPathCircuit.MeterName)
                     .AddMeter(serviceName, $"{serviceName}.*");
             })
             .WithTracing(tracing =>

@@ -17,6 +17,7 @@ public static class ChatServiceExtensions
     {
         builder.AddNpgsqlDataSource("chatdb");
         builder.AddRedisClient("cache");
+        builder.AddChatAuthentication();
 
         var services = builder.Services;
         services.AddOptions<ChatOptions>()
