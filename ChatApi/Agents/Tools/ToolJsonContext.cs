@@ -13,7 +13,8 @@ namespace ChatApi.Agents.Tools;
 public sealed partial class ToolJsonContext : JsonSerializerContext
 {
     /// <summary>Options for <see cref="AIFunctionFactory"/>: these results first, then Microsoft.Extensions.AI's defaults.</summary>
-    public static JsonSerializerOptions FunctionOptions { get; } = CreateFunctionOptions();
+    /// <remarks>Built on first use: a static initializer could run before the generated <see cref="Default"/> exists.</remarks>
+    public static JsonSerializerOptions FunctionOptions => field ??= CreateFunctionOptions();
 
     private static JsonSerializerOptions CreateFunctionOptions()
     {
