@@ -1,9 +1,8 @@
-using System.Diagnostics.Metrics;
 using ChatApi.Agents;
 using ChatApi.Agents.Models;
 using ChatApi.Agents.Tools;
+using ChatApi.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -13,8 +12,6 @@ namespace ChatApi.Tests.Agents;
 /// <summary>An <see cref="AgentRunner"/> as production wires it (local model behind function invocation), on fakes.</summary>
 internal sealed class AgentHarness : IDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-
     public AgentHarness(AgentOptions? options = null, IChatClient? model = null, params IAgentTool[] tools)
     {
         Timers = new TimerTrackingTimeProvider(Time);
@@ -27,11 +24,13 @@ internal sealed class AgentHarness : IDisposable
             Tools,
             History,
             Answers,
-            new AgentMetrics(_services.GetRequiredService<IMeterFactory>()),
+            new AgentMetrics(Meters),
             Microsoft.Extensions.Options.Options.Create(Options),
             Timers,
             NullLogger<AgentRunner>.Instance);
     }
+
+    public TestMeterFactory Meters { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero));
 
@@ -69,5 +68,5 @@ internal sealed class AgentHarness : IDisposable
         Assert.Equal(0, Runner.ActiveRuns);
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose() => Meters.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using ChatApi.Agents;
 using ChatApi.Agents.Tools;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace ChatApi.Tests.Agents;
 
@@ -326,6 +327,27 @@ public sealed class AgentRunnerTests
             Assert.Equal("agent_completed", types[^1]);
             Assert.Equal(1, types.Count(type => type == "agent_completed"));
         });
+    }
+
+    [Fact]
+    public async Task Runs_and_tool_calls_are_counted_by_outcome()
+    {
+        using var harness = new AgentHarness();
+        using var completed = new MetricCollector<long>(harness.Meters, AgentTelemetry.Name, "agent.runs.completed");
+        using var tools = new MetricCollector<long>(harness.Meters, AgentTelemetry.Name, "agent.tool.calls");
+        using var active = new MetricCollector<long>(harness.Meters, AgentTelemetry.Name, "agent.runs.active");
+        var alice = new FakeRequester();
+
+        await harness.AskAsync(alice, "1 + 1");
+        await harness.AskAsync(alice, "1 / 0");
+        await alice.WaitForAsync("agent_completed", count: 2);
+        await harness.IdleAsync();
+
+        Assert.Equal(["success", "tool_failed"], completed.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!).Order());
+        Assert.Equal(
+            [("calculate", "error"), ("calculate", "success")],
+            tools.GetMeasurementSnapshot().Select(m => ((string)m.Tags["tool"]!, (string)m.Tags["outcome"]!)).Order());
+        Assert.Equal(0, active.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
     [Fact]
