@@ -12,6 +12,7 @@ namespace ChatApi.Agents;
 /// </summary>
 public sealed class AgentRun : IDisposable
 {
+    // Never disposed: Cancel may race with the end of the run, and a CTS without timer or wait handle holds nothing.
     private readonly CancellationTokenSource _cancel = new();
     private readonly CancellationTokenSource _timeout;
     private readonly CancellationTokenSource _linked;
@@ -55,7 +56,7 @@ public sealed class AgentRun : IDisposable
     /// <summary>Completes when the run has ended and sent (or given up sending) its last event.</summary>
     public Task Finished => _finished.Task;
 
-    /// <summary>Requests cancellation; the first reason wins.</summary>
+    /// <summary>Requests cancellation; the first reason wins. Safe at any time, also after the run ended.</summary>
     public void Cancel(AgentCancelReason reason)
     {
         if (Interlocked.CompareExchange(ref _cancelReason, (int)reason, -1) == -1)
@@ -118,7 +119,6 @@ public sealed class AgentRun : IDisposable
     {
         _linked.Dispose();
         _timeout.Dispose();
-        _cancel.Dispose();
     }
 
     private void FlushThinking()

@@ -98,16 +98,16 @@ public sealed partial class AgentRunner(
     public void CancelRuns(IAgentRequester requester, string? room)
     {
         var reason = room is null ? AgentCancelReason.Disconnected : AgentCancelReason.LeftRoom;
+        AgentRun[] matching;
         lock (_gate)
         {
-            // Under the lock: a run leaves the table before it is disposed, so it is never cancelled after disposal.
-            foreach (var run in _runs.Values)
-            {
-                if (ReferenceEquals(run.Requester, requester) && (room is null || string.Equals(run.Room, room, StringComparison.Ordinal)))
-                {
-                    run.Cancel(reason);
-                }
-            }
+            matching = [.. _runs.Values.Where(run => ReferenceEquals(run.Requester, requester) && (room is null || string.Equals(run.Room, room, StringComparison.Ordinal)))];
+        }
+
+        // Outside the lock: cancelling may run the rest of a run inline, and its end takes the lock.
+        foreach (var run in matching)
+        {
+            run.Cancel(reason);
         }
     }
 
@@ -117,31 +117,31 @@ public sealed partial class AgentRunner(
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        Task[] finished;
+        AgentRun[] runs;
         lock (_gate)
         {
             _stopping = true;
-            foreach (var run in _runs.Values)
-            {
-                run.Cancel(AgentCancelReason.ShuttingDown);
-            }
-
-            finished = [.. _runs.Values.Select(run => run.Finished)];
+            runs = [.. _runs.Values];
         }
 
-        if (finished.Length == 0)
+        if (runs.Length == 0)
         {
             return;
         }
 
-        LogStopping(logger, finished.Length);
+        LogStopping(logger, runs.Length);
+        foreach (var run in runs)
+        {
+            run.Cancel(AgentCancelReason.ShuttingDown);
+        }
+
         try
         {
-            await Task.WhenAll(finished).WaitAsync(options.Value.ShutdownTimeout, timeProvider, cancellationToken);
+            await Task.WhenAll(runs.Select(run => run.Finished)).WaitAsync(options.Value.ShutdownTimeout, timeProvider, cancellationToken);
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
-            LogStopTimedOut(logger, finished.Count(task => !task.IsCompleted));
+            LogStopTimedOut(logger, runs.Count(run => !run.Finished.IsCompleted));
         }
     }
 
