@@ -287,6 +287,20 @@ public sealed class AgentRunnerTests
     }
 
     [Fact]
+    public async Task An_unreadable_room_ends_the_run_with_store_unavailable()
+    {
+        using var harness = new AgentHarness();
+        harness.History.Unavailable = true;
+        var alice = new FakeRequester();
+
+        await harness.AskAsync(alice, "hello");
+        var completed = await alice.WaitForAsync("agent_completed");
+
+        Assert.Equal(["agent_started", "agent_completed"], alice.Types);
+        Assert.Equal("store_unavailable", completed.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Shutdown_ends_runs_in_flight_and_refuses_new_ones()
     {
         using var harness = new AgentHarness();

@@ -168,12 +168,6 @@ public sealed partial class AgentRunner(
         {
             outcome = EndCancelled(run);
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
-        {
-            LogStoreUnavailable(logger, run.RunId, exception.GetType().Name);
-            run.Fail(AgentCompletionCodes.StoreUnavailable, "The message store is unavailable; ask again shortly.");
-            outcome = AgentCompletionCodes.StoreUnavailable;
-        }
         catch (Exception exception)
         {
             // The model (or its endpoint) failed. Its message may carry endpoint details, so the client gets none.
@@ -216,9 +210,21 @@ public sealed partial class AgentRunner(
     private async Task<string> AnswerAsync(AgentRun run)
     {
         var limits = options.Value;
-        var recent = limits.ContextMessages > 0
-            ? await history.GetLatestAsync(run.Room, limits.ContextMessages, run.Token)
-            : [];
+        IReadOnlyList<Protocol.ChatMessage> recent = [];
+        try
+        {
+            if (limits.ContextMessages > 0)
+            {
+                recent = await history.GetLatestAsync(run.Room, limits.ContextMessages, run.Token);
+            }
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            LogStoreUnavailable(logger, run.RunId, exception.GetType().Name);
+            run.Fail(AgentCompletionCodes.StoreUnavailable, "The message store is unavailable; ask again shortly.");
+            return AgentCompletionCodes.StoreUnavailable;
+        }
+
         var conversation = AgentConversation.Create(run.Room, run.Requester.User.Username, recent, run.Prompt);
         var scope = new AgentToolScope(run.Room, run.Requester.User.UserId);
         var chatOptions = new Microsoft.Extensions.AI.ChatOptions
