@@ -32,12 +32,18 @@ var authService = builder.AddProject<Projects.AuthService>("authservice")
     .WithEnvironment("Auth__SigningKeyEncryptionSecret", signingKeySecret)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.ChatApi>("chatapi")
+var chatApi = builder.AddProject<Projects.ChatApi>("chatapi")
     .WithReplicas(builder.Configuration.GetValue("AppHost:ChatApiReplicas", 2))
     .WithExternalHttpEndpoints()
     .WithReference(chatDb).WaitFor(chatDb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(authService).WaitFor(authService)
     .WithHttpHealthCheck("/health");
+
+// Optional OpenAI-compatible model for agent runs (Endpoint=...;Key=...;Model=...); without it ChatApi uses its local model.
+if (builder.Configuration.GetConnectionString("openai") is not null)
+{
+    chatApi.WithReference(builder.AddConnectionString("openai"));
+}
 
 builder.Build().Run();

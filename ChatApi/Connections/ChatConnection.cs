@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
+using ChatApi.Agents;
 using ChatApi.Auth;
 using ChatApi.Messages;
 using ChatApi.Protocol;
@@ -17,7 +18,7 @@ namespace ChatApi.Connections;
 /// writer that drains a bounded outbound queue (so one slow client costs a bounded amount of memory and is closed
 /// with 1013 when it falls behind). Closing always goes through <see cref="RequestClose"/>; the first reason wins.
 /// </summary>
-public sealed partial class ChatConnection : IRoomMember
+public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(15);

@@ -41,6 +41,9 @@ public static class ChatServiceExtensions
         services.AddSingleton<ChatSessionServices>();
 
         builder.AddChatReadiness();
+
+        // After readiness: hosts stop services in reverse order, so agent runs end before sockets close with 1012.
+        builder.AddChatAgents();
         return builder;
     }
 

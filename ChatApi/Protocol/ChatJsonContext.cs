@@ -14,4 +14,9 @@ namespace ChatApi.Protocol;
 [JsonSerializable(typeof(PongFrame))]
 [JsonSerializable(typeof(MessageFrame))]
 [JsonSerializable(typeof(ChatMessage))]
+[JsonSerializable(typeof(AgentStartedFrame))]
+[JsonSerializable(typeof(AgentThinkingFrame))]
+[JsonSerializable(typeof(ToolExecutingFrame))]
+[JsonSerializable(typeof(ToolCompletedFrame))]
+[JsonSerializable(typeof(AgentCompletedFrame))]
 public sealed partial class ChatJsonContext : JsonSerializerContext;

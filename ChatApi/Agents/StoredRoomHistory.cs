@@ -1,0 +1,14 @@
+using ChatApi.Messages;
+using ChatApi.Protocol;
+
+namespace ChatApi.Agents;
+
+/// <summary>The room history in chatdb.</summary>
+public sealed class StoredRoomHistory(MessageStore store) : IRoomHistory
+{
+    public Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken) =>
+        store.GetLatestAsync(room, limit, cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken) =>
+        store.SearchAsync(room, term, limit, cancellationToken);
+}
