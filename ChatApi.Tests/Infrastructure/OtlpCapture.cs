@@ -51,6 +51,10 @@ public sealed class OtlpCapture : IDisposable
 
     public int RequestCount => _requests.Count;
 
+    /// <summary>Every span exported so far.</summary>
+    public IReadOnlyList<OtlpSpan> Spans() =>
+        [.. _requests.Where(request => request.Path == "/v1/traces").SelectMany(request => OtlpTraceReader.Read(request.Body))];
+
     /// <summary>Waits until <paramref name="text"/> shows up in exported telemetry.</summary>
     public async Task<bool> WaitForAsync(string text, string pathPrefix, TimeSpan within)
     {
