@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthService.Keys;
@@ -8,7 +9,7 @@ namespace AuthService.Keys;
 /// </summary>
 public sealed class SigningKey(string kid, SigningKeyTimeline timeline, PublicSigningKey publicKey, ECDsaSecurityKey verificationKey, SigningCredentials? credentials)
 {
-    public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
+    public const string Algorithm = AccessTokenFormat.Algorithm;
 
     public string Kid { get; } = kid;
 

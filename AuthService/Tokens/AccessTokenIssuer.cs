@@ -5,6 +5,7 @@ using AuthService.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Hosting.AuthPath;
 
 namespace AuthService.Tokens;
 
@@ -37,14 +38,14 @@ public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<AuthOptions>
             IssuedAt = now,
             NotBefore = now,
             Expires = now + _options.AccessTokenLifetime,
-            TokenType = AccessTokenTypes.AccessToken,
+            TokenType = AccessTokenFormat.TokenType,
             SigningCredentials = key.Credentials,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),
-                [AccessTokenTypes.UsernameClaim] = user.Username,
+                [AccessTokenFormat.UsernameClaim] = user.Username,
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
-                [AccessTokenTypes.SessionIdClaim] = sessionId.ToString(),
+                [AccessTokenFormat.SessionIdClaim] = sessionId.ToString(),
             },
         });
     }

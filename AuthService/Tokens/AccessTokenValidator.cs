@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuthService.Configuration;
 using AuthService.Keys;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -20,9 +21,6 @@ public sealed partial class AccessTokenValidator(
 {
     /// <summary>Far above any token we issue; anything longer is not worth parsing.</summary>
     public const int MaxTokenLength = 8 * 1024;
-
-    // Header parameters that would let a token choose its own verification key or demand unknown processing.
-    private static readonly string[] ForbiddenHeaderParameters = ["jwk", "jku", "x5u", "x5c", "crit"];
 
     private readonly AuthOptions _options = options.Value;
     private readonly JsonWebTokenHandler _handler = new();
@@ -49,7 +47,7 @@ public sealed partial class AccessTokenValidator(
         try
         {
             jwt = new JsonWebToken(token);
-            if (jwt.IsEncrypted || HasForbiddenHeader(jwt))
+            if (jwt.IsEncrypted || AccessTokenFormat.ForbiddenHeaderIn(jwt) is not null)
             {
                 return (null, "encrypted or forbidden header parameter");
             }
@@ -59,7 +57,7 @@ public sealed partial class AccessTokenValidator(
             return (null, "malformed");
         }
 
-        if (jwt.Alg != SigningKey.Algorithm)
+        if (jwt.Alg != AccessTokenFormat.Algorithm)
         {
             return (null, "algorithm not allowed");
         }
@@ -69,57 +67,22 @@ public sealed partial class AccessTokenValidator(
             return (null, "unknown key id");
         }
 
-        var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
-        {
-            ValidIssuer = _options.Issuer,
-            ValidAudience = _options.Audience,
-            ValidAlgorithms = [SigningKey.Algorithm],
-            ValidTypes = [AccessTokenTypes.AccessToken],
-            ClockSkew = _options.ClockSkew,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            RequireAudience = true,
-            ValidateIssuer = true,
-            ValidateAudience = true,
-            ValidateLifetime = true,
-            ValidateIssuerSigningKey = true,
-            IssuerSigningKeyResolver = (_, _, kid, _) => kid == key.Kid ? [key.VerificationKey] : [],
-            TryAllIssuerSigningKeys = false,
-            LifetimeValidator = ValidateLifetime,
-        });
+        var result = await _handler.ValidateTokenAsync(jwt, AccessTokenFormat.ValidationParameters(
+            _options.Issuer, _options.Audience, _options.ClockSkew, key.Kid, key.VerificationKey, timeProvider));
         if (!result.IsValid)
         {
             return (null, result.Exception?.GetType().Name ?? "invalid");
         }
 
         if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sub, out var sub) || !Guid.TryParse(sub, out var userId)
-            || !jwt.TryGetPayloadValue<string>(AccessTokenTypes.SessionIdClaim, out var sid) || !Guid.TryParse(sid, out var sessionId)
+            || !jwt.TryGetPayloadValue<string>(AccessTokenFormat.SessionIdClaim, out var sid) || !Guid.TryParse(sid, out var sessionId)
             || !jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Jti, out var jti) || string.IsNullOrEmpty(jti)
-            || !jwt.TryGetPayloadValue<string>(AccessTokenTypes.UsernameClaim, out var username) || string.IsNullOrEmpty(username))
+            || !jwt.TryGetPayloadValue<string>(AccessTokenFormat.UsernameClaim, out var username) || string.IsNullOrEmpty(username))
         {
             return (null, "missing claims");
         }
 
         return (new AccessTokenClaims(userId, username, jti, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), key.Kid), string.Empty);
-    }
-
-    /// <summary>IdentityModel's own check, on the injected clock: exp required, nbf honoured, both with the skew.</summary>
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
-    {
-        if (expires is not { } expiresAt || (notBefore is { } notBeforeAt && notBeforeAt > expiresAt))
-        {
-            return false;
-        }
-
-        var now = timeProvider.GetUtcNow().UtcDateTime;
-        return now < expiresAt + _options.ClockSkew && (notBefore is not { } startsAt || startsAt <= now + _options.ClockSkew);
-    }
-
-    private static bool HasForbiddenHeader(JsonWebToken jwt)
-    {
-        using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader));
-        return header.RootElement.ValueKind != JsonValueKind.Object
-            || ForbiddenHeaderParameters.Any(name => header.RootElement.TryGetProperty(name, out _));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Access token rejected: {Reason}.")]

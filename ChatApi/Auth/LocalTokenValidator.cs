@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,11 +12,6 @@ namespace ChatApi.Auth;
 /// </summary>
 internal sealed class LocalTokenValidator(SigningKeyCache signingKeys, TimeProvider timeProvider, IOptions<ChatAuthOptions> options)
 {
-    private const string AccessTokenType = "at+jwt";
-
-    // A header that brings its own key (jwk, x5c) or points at one (jku, x5u) is an attempt to choose the key.
-    private static readonly string[] ForbiddenHeaders = ["jwk", "jku", "x5u", "x5c"];
-
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
     public async ValueTask<LocalTokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -43,12 +38,12 @@ internal sealed class LocalTokenValidator(SigningKeyCache signingKeys, TimeProvi
         }
 
         // Pinned before any key is looked up: this is where "alg":"none" (and HS256 with a public key) end.
-        if (jwt.Alg != SecurityAlgorithms.EcdsaSha256)
+        if (jwt.Alg != AccessTokenFormat.Algorithm)
         {
             return new LocalTokenCheck.Invalid("algorithm");
         }
 
-        if (ForbiddenHeaderIn(jwt) is { } header)
+        if (AccessTokenFormat.ForbiddenHeaderIn(jwt) is { } header)
         {
             return new LocalTokenCheck.Invalid($"header {header}");
         }
@@ -75,26 +70,7 @@ internal sealed class LocalTokenValidator(SigningKeyCache signingKeys, TimeProvi
                 throw new InvalidOperationException("Unknown signing key lookup result.");
         }
 
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuer = settings.Issuer,
-            ValidAudience = settings.Audience,
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            ValidTypes = [AccessTokenType],
-            ValidateIssuer = true,
-            ValidateAudience = true,
-            ValidateLifetime = true,
-            ValidateIssuerSigningKey = true,
-            RequireAudience = true,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ClockSkew = settings.ClockSkew,
-            // Only the key the token names: never "try every key we have".
-            TryAllIssuerSigningKeys = false,
-            IssuerSigningKeyResolver = (_, _, kid, _) => string.Equals(kid, keyId, StringComparison.Ordinal) ? [key] : [],
-            // "Now" comes from the TimeProvider, so lifetime rules are testable with a fake clock.
-            LifetimeValidator = (notBefore, expires, _, _) => IsInDate(notBefore, expires, settings.ClockSkew),
-        };
+        var parameters = AccessTokenFormat.ValidationParameters(settings.Issuer, settings.Audience, settings.ClockSkew, keyId, key, timeProvider);
 
         var result = await Handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken validated)
@@ -107,7 +83,7 @@ internal sealed class LocalTokenValidator(SigningKeyCache signingKeys, TimeProvi
             return new LocalTokenCheck.Invalid("no sub or jti");
         }
 
-        var username = validated.TryGetPayloadValue<string>("preferred_username", out var name) && !string.IsNullOrEmpty(name)
+        var username = validated.TryGetPayloadValue<string>(AccessTokenFormat.UsernameClaim, out var name) && !string.IsNullOrEmpty(name)
             ? name
             : validated.Subject;
         return new LocalTokenCheck.Passed(new AuthenticatedUser(
@@ -118,46 +94,8 @@ internal sealed class LocalTokenValidator(SigningKeyCache signingKeys, TimeProvi
             new DateTimeOffset(validated.ValidTo, TimeSpan.Zero)));
     }
 
-    private bool IsInDate(DateTime? notBefore, DateTime? expires, TimeSpan clockSkew)
-    {
-        if (expires is null)
-        {
-            return false;
-        }
-
-        var now = timeProvider.GetUtcNow().UtcDateTime;
-        return expires.Value.ToUniversalTime() + clockSkew > now
-            && (notBefore is null || notBefore.Value.ToUniversalTime() - clockSkew <= now);
-    }
-
     private static string? SessionIdOf(JsonWebToken jwt) =>
-        jwt.TryGetPayloadValue<string>("sid", out var sid) && !string.IsNullOrEmpty(sid) ? sid : null;
-
-    private static string? ForbiddenHeaderIn(JsonWebToken jwt)
-    {
-        try
-        {
-            using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader));
-            if (header.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return "not an object";
-            }
-
-            foreach (var name in ForbiddenHeaders)
-            {
-                if (header.RootElement.TryGetProperty(name, out _))
-                {
-                    return name;
-                }
-            }
-
-            return null;
-        }
-        catch (Exception exception) when (exception is JsonException or FormatException or ArgumentException)
-        {
-            return "unreadable";
-        }
-    }
+        jwt.TryGetPayloadValue<string>(AccessTokenFormat.SessionIdClaim, out var sid) && !string.IsNullOrEmpty(sid) ? sid : null;
 
     private static string ReasonFor(Exception? exception) => exception switch
     {
