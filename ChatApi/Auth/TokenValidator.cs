@@ -90,17 +90,9 @@ internal sealed partial class TokenValidator(
     private async Task<(TokenValidationResult, string)> CheckActiveAsync(string token, AuthenticatedUser local, CancellationToken cancellationToken)
     {
         var hash = TokenValidationCache.HashOf(token);
-        if (cache.TryGetFromMemory(hash, out var cached))
+        if (await FromCachesAsync(hash, local.TokenId, local.SessionId, cancellationToken) is { } cached)
         {
-            return (new TokenValidationResult.Valid(cached), "memory");
-        }
-
-        switch (await cache.LookupSharedAsync(hash, local.TokenId, local.SessionId, cancellationToken))
-        {
-            case DistributedTokenLookup.Hit hit:
-                return (new TokenValidationResult.Valid(hit.User), "redis");
-            case DistributedTokenLookup.Revoked:
-                return (new TokenValidationResult.Invalid("revoked"), "redis");
+            return cached;
         }
 
         if (circuit.IsOpen)
@@ -157,22 +149,24 @@ internal sealed partial class TokenValidator(
         return (new TokenValidationResult.Unavailable(RetryAfter(), reason), source);
     }
 
-    private async Task<(TokenValidationResult, string)> FromCachesOnlyAsync(string hash, LocalTokenCheck.Unavailable local, CancellationToken cancellationToken)
+    private async Task<(TokenValidationResult, string)> FromCachesOnlyAsync(string hash, LocalTokenCheck.Unavailable local, CancellationToken cancellationToken) =>
+        await FromCachesAsync(hash, local.TokenId, local.SessionId, cancellationToken)
+        ?? (new TokenValidationResult.Unavailable(RetryAfter(), $"signing keys unavailable: {local.Reason}"), "jwks");
+
+    /// <summary>Memory, then Redis (shared cache and denylist in one round trip); null when neither knows the token.</summary>
+    private async Task<(TokenValidationResult, string)?> FromCachesAsync(string hash, string tokenId, string? sessionId, CancellationToken cancellationToken)
     {
         if (cache.TryGetFromMemory(hash, out var cached))
         {
             return (new TokenValidationResult.Valid(cached), "memory");
         }
 
-        switch (await cache.LookupSharedAsync(hash, local.TokenId, local.SessionId, cancellationToken))
+        return await cache.LookupSharedAsync(hash, tokenId, sessionId, cancellationToken) switch
         {
-            case DistributedTokenLookup.Hit hit:
-                return (new TokenValidationResult.Valid(hit.User), "redis");
-            case DistributedTokenLookup.Revoked:
-                return (new TokenValidationResult.Invalid("revoked"), "redis");
-            default:
-                return (new TokenValidationResult.Unavailable(RetryAfter(), $"signing keys unavailable: {local.Reason}"), "jwks");
-        }
+            DistributedTokenLookup.Hit hit => (new TokenValidationResult.Valid(hit.User), "redis"),
+            DistributedTokenLookup.Revoked => (new TokenValidationResult.Invalid("revoked"), "redis"),
+            _ => null,
+        };
     }
 
     private TimeSpan RetryAfter()
