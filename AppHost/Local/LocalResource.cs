@@ -4,7 +4,7 @@ namespace AppHost.Local;
 /// A resource of the local topology backed by one child process: started when its dependencies are healthy
 /// (Aspire's <c>WaitFor</c>), considered running once its own readiness probe answers.
 /// </summary>
-public abstract class LocalResource
+public abstract class LocalResource : IAsyncDisposable
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(150);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -95,6 +95,12 @@ public abstract class LocalResource
         _process.Kill();
         await _process.Exited;
         State = ResourceState.Stopped;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
     }
 
     /// <summary>Freezes the process and its children (SIGSTOP): sockets stay open and nothing answers, like a hung server.</summary>

@@ -19,6 +19,17 @@ public sealed class RedisResource : LocalResource
 
     public int Port { get; }
 
+    /// <summary>
+    /// A Redis by itself, outside a topology, on a free port: for tests of Redis-level behaviour. Like any resource it
+    /// can be stopped and started again on the same port.
+    /// </summary>
+    public static RedisResource Standalone(string workingDirectory, ILogSink sink, string password)
+    {
+        var binary = ExecutableLocator.Find("redis-server", "/usr/bin", "/usr/local/bin", "/opt/homebrew/bin")
+            ?? throw new MissingPrerequisiteException("Redis (redis-server) is not installed: sudo apt-get install -y redis-server");
+        return new RedisResource(new LocalRunContext(new LocalAppHostOptions(), workingDirectory, sink), binary, PortAllocator.Resolve(0, "RedisPort"), password);
+    }
+
     /// <summary>What a service receives as <c>ConnectionStrings:cache</c>, in Aspire's format.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
 

@@ -2,6 +2,8 @@ using ChatApi.Auth;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using AppHost.Local;
+using ChatApi.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace ChatApi.Tests.AuthPath;
@@ -14,9 +16,9 @@ public sealed class RedisAuthPathTests
     [Fact]
     public async Task The_shared_cache_and_the_denylist_are_read_together_with_ttls_and_an_outage_is_a_quick_unavailable()
     {
-        using var server = new RedisServer();
-        await server.StartAsync();
-        using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        await using var server = StandaloneRedis();
+        await server.StartAsync(CancellationToken.None);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(ClientOptions(server));
         var store = new RedisDistributedTokenStore(redis, TimeProvider.System, AuthOptions, NullLogger<RedisDistributedTokenStore>.Instance);
         var user = new AuthenticatedUser("user-1", "alice", "jti-1", "sid-1", DateTimeOffset.UtcNow.AddMinutes(15));
 
@@ -36,7 +38,7 @@ public sealed class RedisAuthPathTests
         Assert.IsType<DistributedTokenLookup.Revoked>(await store.LookupAsync("hash-1", "jti-1", "sid-1", CancellationToken.None));
         Assert.IsType<DistributedTokenLookup.Hit>(await store.LookupAsync("hash-1", "jti-1", null, CancellationToken.None));
 
-        server.Stop();
+        await server.StopAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (redis.IsConnected && DateTime.UtcNow < deadline)
         {
@@ -52,25 +54,25 @@ public sealed class RedisAuthPathTests
     [Fact]
     public async Task The_listener_subscribes_once_and_survives_a_redis_outage_even_one_at_start_up()
     {
-        using var server = new RedisServer();
+        await using var server = StandaloneRedis();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var meters = new TestMeterFactory();
         var cache = new TokenValidationCache(new InMemoryDistributedTokenStore(clock), clock, Options.Create(new ChatAuthOptions()), new AuthTelemetry(meters));
         var observer = new CountingObserver();
 
         // Redis is down when ChatApi starts.
-        using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(ClientOptions(server));
         Assert.False(redis.IsConnected);
         using var listener = new RevocationListener(redis, cache, [observer], NullLogger<RevocationListener>.Instance);
         await listener.StartAsync(CancellationToken.None);
 
-        await server.StartAsync();
+        await server.StartAsync(CancellationToken.None);
         await PublishUntilSeenAsync(server, observer, "jti-after-start");
 
         // An outage while running: the multiplexer re-subscribes on reconnect.
-        server.Stop();
+        await server.StopAsync();
         await Task.Delay(500);
-        await server.StartAsync();
+        await server.StartAsync(CancellationToken.None);
         await PublishUntilSeenAsync(server, observer, "jti-after-outage");
 
         // Each notice handled once: the handler was not registered twice.
@@ -81,9 +83,15 @@ public sealed class RedisAuthPathTests
         await listener.StopAsync(CancellationToken.None);
     }
 
-    private static async Task PublishUntilSeenAsync(RedisServer server, CountingObserver observer, string tokenId)
+    /// <summary>The local-mode AppHost's own Redis resource, alone, on a free port.</summary>
+    private static RedisResource StandaloneRedis() => RedisResource.Standalone(Path.GetTempPath(), new TestLogSink(), $"pw{Guid.NewGuid():N}");
+
+    private static string ClientOptions(RedisResource server) =>
+        $"{server.ConnectionString},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000,connectRetry=1";
+
+    private static async Task PublishUntilSeenAsync(RedisResource server, CountingObserver observer, string tokenId)
     {
-        using var publisher = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        using var publisher = await ConnectionMultiplexer.ConnectAsync(ClientOptions(server));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (observer.Count(tokenId) == 0)
         {
@@ -115,19 +123,5 @@ public sealed class RedisAuthPathTests
         public int Count(string tokenId) => _counts.GetValueOrDefault(tokenId);
 
         public void OnRevoked(RevocationNotice notice) => _counts.AddOrUpdate(notice.TokenId ?? "", 1, (_, count) => count + 1);
-    }
-
-    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
-    {
-        private readonly List<System.Diagnostics.Metrics.Meter> _meters = [];
-
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-        {
-            var meter = new System.Diagnostics.Metrics.Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(meter => meter.Dispose());
     }
 }
