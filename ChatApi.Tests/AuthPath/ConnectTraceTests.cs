@@ -2,22 +2,7 @@ using ChatApi.Tests.Infrastructure;
 
 namespace ChatApi.Tests.AuthPath;
 
-public sealed class ConnectTraceTopology : TopologyFixture, IDisposable
-{
-    public OtlpCapture Capture { get; } = new();
-
-    protected override TopologyOptions Options => new()
-    {
-        ChatApiReplicas = 1,
-        ServiceEnvironment = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["chatapi"] = Capture.ExporterEnvironment(),
-            ["authservice"] = Capture.ExporterEnvironment(),
-        },
-    };
-
-    public void Dispose() => Capture.Dispose();
-}
+public sealed class ConnectTraceTopology() : TelemetryCaptureTopology(chatApiReplicas: 1);
 
 /// <summary>A connect is one trace: ChatApi's /ws request → its call to AuthService → AuthService's database work.</summary>
 public sealed class ConnectTraceTests(ConnectTraceTopology fixture) : IClassFixture<ConnectTraceTopology>

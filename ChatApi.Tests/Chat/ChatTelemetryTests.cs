@@ -2,22 +2,7 @@ using ChatApi.Tests.Infrastructure;
 
 namespace ChatApi.Tests.Chat;
 
-public sealed class ChatTelemetryTopology : TopologyFixture, IDisposable
-{
-    public OtlpCapture Capture { get; } = new();
-
-    protected override TopologyOptions Options => new()
-    {
-        ChatApiReplicas = 2,
-        ServiceEnvironment = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["chatapi"] = Capture.ExporterEnvironment(),
-            ["authservice"] = Capture.ExporterEnvironment(),
-        },
-    };
-
-    public void Dispose() => Capture.Dispose();
-}
+public sealed class ChatTelemetryTopology() : TelemetryCaptureTopology(chatApiReplicas: 2);
 
 /// <summary>What ChatApi exports: a message's path as spans across replicas, and never a token.</summary>
 public sealed class ChatTelemetryTests(ChatTelemetryTopology fixture) : IClassFixture<ChatTelemetryTopology>
