@@ -54,6 +54,55 @@ public sealed class ChatFlowTests(SharedTopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Acks_name_the_stored_message_when_one_batch_spans_many_rooms()
+    {
+        var rooms = Enumerable.Range(0, 5).Select(_ => ChatFrames.NewRoom("multi")).ToList();
+        await using var alice = await ConnectAsync(0, room: null);
+        foreach (var room in rooms)
+        {
+            await alice.JoinAsync(room);
+        }
+
+        // Interleaved and fast: the writer drains them into batches that mix every room.
+        for (var i = 0; i < 8; i++)
+        {
+            foreach (var room in rooms)
+            {
+                await alice.SendAsync(new { type = "send", room, text = $"{room} {i}", clientMsgId = $"{room}/{i}" });
+            }
+        }
+
+        var acks = new Dictionary<string, long>();
+        var messages = new Dictionary<string, (string Room, long Id)>();
+        while (acks.Count < 40 || messages.Count < 40)
+        {
+            var frame = await alice.ReceiveAsync() ?? throw new InvalidOperationException($"closed: {alice.CloseStatus}");
+            if (frame.Type() == "ack")
+            {
+                acks.Add(frame.ClientMsgId()!, frame.Id());
+            }
+            else if (frame.Type() == "message")
+            {
+                messages.Add(frame.ClientMsgId()!, (frame.GetProperty("room").GetString()!, frame.Id()));
+            }
+        }
+
+        var stored = await StoredAsync(rooms);
+        foreach (var (clientMsgId, id) in acks)
+        {
+            var room = clientMsgId.Split('/')[0];
+            Assert.Equal((room, id), messages[clientMsgId]);
+            Assert.Equal(clientMsgId, stored[(room, id)]);
+        }
+
+        // Within each room, one sender's messages are numbered in the order they were sent.
+        foreach (var room in rooms)
+        {
+            Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), Enumerable.Range(0, 8).Select(i => acks[$"{room}/{i}"]));
+        }
+    }
+
+    [Fact]
     public async Task A_resend_with_the_same_client_msg_id_is_acknowledged_with_the_same_id_and_stored_once()
     {
         var room = ChatFrames.NewRoom();
@@ -247,6 +296,22 @@ public sealed class ChatFlowTests(SharedTopologyFixture fixture)
             },
         };
         await batch.ExecuteNonQueryAsync();
+    }
+
+    private async Task<Dictionary<(string Room, long Id), string>> StoredAsync(IReadOnlyList<string> rooms)
+    {
+        await using var connection = new NpgsqlConnection(Topology.ChatDbConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT room, id, client_msg_id FROM chat.messages WHERE room = ANY($1)", connection);
+        command.Parameters.Add(new() { Value = rooms.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync();
+        var stored = new Dictionary<(string Room, long Id), string>();
+        while (await reader.ReadAsync())
+        {
+            stored.Add((reader.GetString(0), reader.GetInt64(1)), reader.GetString(2));
+        }
+
+        return stored;
     }
 
     private async Task<long> CountStoredAsync(string room, string clientMsgId)

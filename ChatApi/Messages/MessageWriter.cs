@@ -118,19 +118,30 @@ public sealed partial class MessageWriter : BackgroundService
             }
         }
 
-        List<ChatMessage> inserted;
+        List<(PendingMessage Pending, ChatMessage Message)> inserted;
         try
         {
             inserted = await StoreAsync(unique);
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception exception)
         {
+            // Whatever went wrong, these sends are not acknowledged (their clients may resend with the same
+            // clientMsgId) and the writer goes on: one bad batch must never stop the node's persistence.
+            var outage = exception is NpgsqlException or TimeoutException;
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            LogPersistFailed(_logger, batch.Count, exception.GetType().Name);
+            if (outage)
+            {
+                LogPersistFailed(_logger, batch.Count, exception.GetType().Name);
+            }
+            else
+            {
+                LogPersistBug(_logger, exception, batch.Count);
+            }
+
             _metrics.PersistFailed(batch.Count);
             foreach (var pending in batch)
             {
-                pending.Completion.TrySetResult(new StoreResult.Failed("The message store is unavailable."));
+                pending.Complete(new StoreResult.Failed("The message store is unavailable."));
             }
 
             return;
@@ -138,19 +149,15 @@ public sealed partial class MessageWriter : BackgroundService
 
         foreach (var (copy, original) in copies)
         {
-            copy.Completion.TrySetResult(original.Completion.Task.Result is StoreResult.Stored stored
-                ? stored with { Duplicate = true }
-                : original.Completion.Task.Result);
+            copy.Complete(original.Result is StoreResult.Stored stored ? stored with { Duplicate = true } : original.Result!);
         }
 
         _metrics.Persisted(inserted.Count, batch.Count, _timeProvider.GetElapsedTime(started));
 
         // Durable and acknowledged; now tell every replica. Publishes are pipelined in id order on one connection.
-        var origins = unique.Where(p => p.Result is StoreResult.Stored { Duplicate: false })
-            .ToDictionary(p => (p.Message.Room, ((StoreResult.Stored)p.Result!).Message.Id), p => p.Origin);
         try
         {
-            await Task.WhenAll(inserted.Select(message => _publisher.PublishAsync(message, origins.GetValueOrDefault((message.Room, message.Id)))));
+            await Task.WhenAll(inserted.Select(stored => _publisher.PublishAsync(stored.Message, stored.Pending.Origin)));
         }
         catch (Exception exception)
         {
@@ -159,8 +166,11 @@ public sealed partial class MessageWriter : BackgroundService
         }
     }
 
-    /// <summary>One transaction: allocate ids, insert, look up resends; completes each pending send on commit.</summary>
-    private async Task<List<ChatMessage>> StoreAsync(List<PendingMessage> batch)
+    /// <summary>
+    /// One transaction: allocate ids, insert, look up resends; completes each pending send once committed and returns
+    /// the sends that were stored now (not resends), each with its message, in room and id order.
+    /// </summary>
+    private async Task<List<(PendingMessage Pending, ChatMessage Message)>> StoreAsync(List<PendingMessage> batch)
     {
         var now = _timeProvider.GetUtcNow();
         await using var connection = await _dataSource.OpenConnectionAsync();
@@ -188,14 +198,15 @@ public sealed partial class MessageWriter : BackgroundService
             }
         }
 
-        var candidates = new List<ChatMessage>(batch.Count);
+        // Each send keeps its own candidate: ids run in queue order within a room.
+        var candidates = new List<(PendingMessage Pending, ChatMessage Message)>(batch.Count);
         foreach (var room in rooms)
         {
             var id = lastIds[room.Key] - room.Count();
             foreach (var pending in room)
             {
                 var message = pending.Message;
-                candidates.Add(new ChatMessage(message.Room, ++id, message.SenderId, message.Sender, message.Text, now, message.ClientMsgId));
+                candidates.Add((pending, new ChatMessage(message.Room, ++id, message.SenderId, message.Sender, message.Text, now, message.ClientMsgId)));
             }
         }
 
@@ -210,13 +221,13 @@ public sealed partial class MessageWriter : BackgroundService
             connection,
             transaction))
         {
-            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Room).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Id).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(m => m.SenderId).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Sender).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(m => m.Text).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(m => m.ClientMsgId).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(m => m.SentAt.UtcDateTime).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Room).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Id).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.SenderId).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Sender).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Text).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.ClientMsgId).ToArray() });
+            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.SentAt.UtcDateTime).ToArray() });
             await using var reader = await insert.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -225,7 +236,7 @@ public sealed partial class MessageWriter : BackgroundService
         }
 
         // Resends of messages stored earlier (possibly by another replica): answer with the stored original.
-        var resent = candidates.Where(m => !inserted.Contains((m.Room, m.Id))).ToList();
+        var resent = candidates.Where(c => !inserted.Contains((c.Message.Room, c.Message.Id))).Select(c => c.Message).ToList();
         var originals = new Dictionary<(string SenderId, string ClientMsgId), ChatMessage>();
         if (resent.Count > 0)
         {
@@ -248,21 +259,30 @@ public sealed partial class MessageWriter : BackgroundService
 
         await transaction.CommitAsync();
 
-        for (var i = 0; i < batch.Count; i++)
+        var stored = new List<(PendingMessage Pending, ChatMessage Message)>(candidates.Count);
+        foreach (var (pending, candidate) in candidates)
         {
-            var candidate = candidates[i];
-            batch[i].Complete(inserted.Contains((candidate.Room, candidate.Id))
-                ? new StoreResult.Stored(candidate, Duplicate: false)
-                : originals.TryGetValue((candidate.SenderId, candidate.ClientMsgId!), out var original)
+            if (inserted.Contains((candidate.Room, candidate.Id)))
+            {
+                pending.Complete(new StoreResult.Stored(candidate, Duplicate: false));
+                stored.Add((pending, candidate));
+            }
+            else
+            {
+                pending.Complete(originals.TryGetValue((candidate.SenderId, candidate.ClientMsgId!), out var original)
                     ? new StoreResult.Stored(original, Duplicate: true)
                     : new StoreResult.Failed("The message conflicted and its original could not be read."));
+            }
         }
 
-        return [.. candidates.Where(m => inserted.Contains((m.Room, m.Id)))];
+        return stored;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not persist a batch of {Count} messages ({Error}); senders get store_unavailable")]
     private static partial void LogPersistFailed(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure persisting a batch of {Count} messages; senders get store_unavailable")]
+    private static partial void LogPersistBug(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} stored messages ({Error}); replicas will fill the gap from chatdb")]
     private static partial void LogPublishFailed(ILogger logger, int count, string error);
