@@ -33,7 +33,15 @@ internal sealed partial class SigningKeyRefreshService(
             }
 
             var delay = keys.HasKeys ? options.Value.JwksRefreshInterval : options.Value.JwksRefreshCooldown;
-            await Task.Delay(delay, timeProvider, stoppingToken);
+            try
+            {
+                await Task.Delay(delay, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping (also when the host's own start failed, where an escaped cancellation is logged as a crash).
+                return;
+            }
         }
     }
 
