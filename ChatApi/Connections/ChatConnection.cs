@@ -98,16 +98,21 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         var writer = WriteLoopAsync();
         var reader = ReadLoopAsync(requestAborted);
 
-        // The writer ends only after a close was requested and sent (and answered, or timed out); the reader ends when
-        // the client closes or vanishes. Whichever comes first, the other is brought to an end.
+        // The writer ends once a close was requested and its close frame sent; the reader ends when the client's close
+        // arrives, or the client vanishes, or the framework itself closed (it answers invalid UTF-8 with 1007).
         if (await Task.WhenAny(reader, writer) == reader)
         {
             await ObserveAsync(reader);
             RequestClose(_socket.CloseStatus ?? CloseCodes.GoingAway, _socket.CloseStatusDescription ?? "client closed");
             await writer;
         }
+        else if (await Task.WhenAny(reader, Task.Delay(CloseHandshakeTimeout, time)) != reader)
+        {
+            // Our close went unanswered: cut the client off. Only here: a reset can destroy a close frame the client
+            // has not read yet, so a session that closed properly ends with the connection's normal close instead.
+            _socket.Abort();
+        }
 
-        _socket.Abort();
         await ObserveAsync(reader);
         await LeaveAllRoomsAsync();
         _state.TryMove(ConnectionState.Closed, CloseStatus?.ToString() ?? "closed");
@@ -272,15 +277,8 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             }
             catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
             {
-                return;
+                // The socket is gone; RunAsync ends the session.
             }
-        }
-
-        // Give the client a moment to answer our close; a client that does not is cut off by RunAsync's Abort.
-        var deadline = _services.TimeProvider.GetTimestamp();
-        while (_socket.State == WebSocketState.CloseSent && _services.TimeProvider.GetElapsedTime(deadline) < CloseHandshakeTimeout)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _services.TimeProvider);
         }
     }
 
