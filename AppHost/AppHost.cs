@@ -1,4 +1,6 @@
-using Aspire.Hosting.ApplicationModel;
+// Aspire.Hosting and Aspire.Hosting.ApplicationModel are implicit usings of Aspire.Hosting.AppHost; the configuration
+// extensions (GetValue, GetConnectionString) are not.
+using Microsoft.Extensions.Configuration;
 
 // Aspire mode (UseAspire=true): the canonical AppHost. Local mode (Local/) builds the same topology from processes.
 var builder = DistributedApplication.CreateBuilder(args);
