@@ -16,6 +16,13 @@ public sealed class ReadinessFaultTopology : TopologyFixture
 public sealed class ReadinessFaultTests(ReadinessFaultTopology fixture) : IClassFixture<ReadinessFaultTopology>
 {
     private static readonly TimeSpan ContractBound = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The round trip as the test process sees it, which also pays for scheduling the test host itself next to nine
+    /// service processes on two cores (one CI run saw 1.16 s for an answer the service produced in 0.5 s). The
+    /// contract's one second is asserted on what the service reports; this bound only catches a stalled service.
+    /// </summary>
+    private static readonly TimeSpan GenerousRoundTrip = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(20);
 
     private IDistributedTopology Topology => fixture.Topology;
@@ -36,7 +43,8 @@ public sealed class ReadinessFaultTests(ReadinessFaultTopology fixture) : IClass
 
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
                 Assert.True(after < ContractBound, $"{service} took {after.TotalMilliseconds:0} ms to report {resource} down.");
-                Assert.True(probe.Elapsed < ContractBound, $"one /health call took {probe.Elapsed.TotalMilliseconds:0} ms.");
+                Assert.True(probe.ServerDuration < ContractBound, $"one /health answer took {probe.ServerDuration.TotalMilliseconds:0} ms.");
+                Assert.True(probe.Elapsed < GenerousRoundTrip, $"one /health round trip took {probe.Elapsed.TotalMilliseconds:0} ms.");
                 Assert.Equal("Unhealthy", probe.Checks[check]);
             }
         }
@@ -69,7 +77,8 @@ public sealed class ReadinessFaultTests(ReadinessFaultTopology fixture) : IClass
                 {
                     var probe = await HealthProbe.GetAsync(service);
 
-                    Assert.True(probe.Elapsed < ContractBound, $"/health of {service} took {probe.Elapsed.TotalMilliseconds:0} ms while {resource} hung.");
+                    Assert.True(probe.ServerDuration < ContractBound, $"/health of {service} reported {probe.ServerDuration.TotalMilliseconds:0} ms while {resource} hung.");
+                    Assert.True(probe.Elapsed < GenerousRoundTrip, $"/health of {service} took {probe.Elapsed.TotalMilliseconds:0} ms round trip while {resource} hung.");
                     Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
                     Assert.Equal("Unhealthy", probe.Checks[check]);
                 }

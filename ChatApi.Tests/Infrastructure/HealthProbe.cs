@@ -4,8 +4,11 @@ using System.Text.Json;
 
 namespace ChatApi.Tests.Infrastructure;
 
-/// <summary>One call to a service's /health or /alive, timed, with the JSON body parsed.</summary>
-public sealed record HealthProbe(HttpStatusCode StatusCode, TimeSpan Elapsed, string Status, IReadOnlyDictionary<string, string> Checks, string Body)
+/// <summary>
+/// One call to a service's /health or /alive: as timed by the caller (<see cref="Elapsed"/>) and as reported by the
+/// service itself (<see cref="ServerDuration"/>, the report's own <c>durationMs</c>), with the JSON body parsed.
+/// </summary>
+public sealed record HealthProbe(HttpStatusCode StatusCode, TimeSpan Elapsed, TimeSpan ServerDuration, string Status, IReadOnlyDictionary<string, string> Checks, string Body)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -19,7 +22,8 @@ public sealed record HealthProbe(HttpStatusCode StatusCode, TimeSpan Elapsed, st
         using var json = JsonDocument.Parse(body);
         var checks = json.RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(check => check.GetProperty("name").GetString()!, check => check.GetProperty("status").GetString()!);
-        return new HealthProbe(response.StatusCode, stopwatch.Elapsed, json.RootElement.GetProperty("status").GetString()!, checks, body);
+        var serverDuration = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("durationMs").GetDouble());
+        return new HealthProbe(response.StatusCode, stopwatch.Elapsed, serverDuration, json.RootElement.GetProperty("status").GetString()!, checks, body);
     }
 
     /// <summary>Probes until <paramref name="status"/> is seen or <paramref name="within"/> has passed; returns the last probe and when it was seen.</summary>
