@@ -29,7 +29,8 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
     private readonly ChatOptions _options;
     private readonly ILogger _logger;
     private readonly SendRateLimiter _rateLimiter;
-    private readonly Channel<byte[]> _outbound;
+    // Frames are shared read-only bytes: a room message is serialised once per replica and queued to every member as is.
+    private readonly Channel<ReadOnlyMemory<byte>> _outbound;
     private readonly CancellationTokenSource _dropOutbound = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RoomMembership> _rooms = new(StringComparer.Ordinal);
@@ -49,7 +50,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         _options = services.Options.Value;
         _logger = services.Logger;
         _rateLimiter = new SendRateLimiter(_options.SendRatePerSecond, _options.SendBurst, services.TimeProvider);
-        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_options.OutboundQueueCapacity)
+        _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(_options.OutboundQueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -201,7 +202,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             }
 
             membership.LiveAfter = message.Id;
-            EnqueueLocked(frame.ToArray());
+            EnqueueLocked(frame);
         }
     }
 
@@ -223,7 +224,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         }
     }
 
-    private void EnqueueLocked(byte[] frame)
+    private void EnqueueLocked(ReadOnlyMemory<byte> frame)
     {
         if (_outbound.Writer.TryWrite(frame) || _closeRequest is not null)
         {
@@ -460,7 +461,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 {
                     if (message.Id > lastId)
                     {
-                        EnqueueLocked(frame.ToArray());
+                        EnqueueLocked(frame);
                         lastId = message.Id;
                     }
                 }
