@@ -333,7 +333,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 }
                 else
                 {
-                    await DispatchAsync(_services.Parser.Parse(buffer.AsSpan(0, count)), requestAborted);
+                    await DispatchAsync(_services.Parser.Parse(buffer.AsMemory(0, count)), requestAborted);
                 }
             }
         }

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -14,11 +14,11 @@ public sealed partial class ClientFrameParser(ChatOptions options)
     public const int MaxClientMsgIdLength = 128;
     public const int MaxPromptLength = 4000;
     private const int MaxHistoryLimit = 200;
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public ParseResult Parse(ReadOnlySpan<byte> utf8)
+    /// <summary>Parses <paramref name="utf8"/> in place (the receive buffer): no copy of the frame is made.</summary>
+    public ParseResult Parse(ReadOnlyMemory<byte> utf8)
     {
-        if (!IsValidUtf8(utf8))
+        if (!Utf8.IsValid(utf8.Span))
         {
             return new ParseResult.Violation(CloseCodes.InvalidPayload, "invalid UTF-8");
         }
@@ -26,7 +26,7 @@ public sealed partial class ClientFrameParser(ChatOptions options)
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException)
         {
@@ -169,19 +169,6 @@ public sealed partial class ClientFrameParser(ChatOptions options)
         root.TryGetProperty("room", out var room) && room.ValueKind == JsonValueKind.String && IsValidRoom(room.GetString()!)
             ? null
             : new ParseResult.Rejected(ErrorCodes.InvalidRoom, "room must be 1-64 characters of letters, digits, '_', '.', ':' or '-'.", reference);
-
-    private static bool IsValidUtf8(ReadOnlySpan<byte> utf8)
-    {
-        try
-        {
-            StrictUtf8.GetCharCount(utf8);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex RoomName();

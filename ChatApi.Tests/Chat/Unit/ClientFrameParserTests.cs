@@ -13,7 +13,7 @@ public sealed class ClientFrameParserTests
     [Fact]
     public void Invalid_utf8_is_a_1007_violation()
     {
-        var result = _parser.Parse([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x7D]);
+        var result = _parser.Parse(new byte[] { 0x7B, 0x22, 0xC3, 0x28, 0x22, 0x7D });
 
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, Assert.IsType<ParseResult.Violation>(result).Status);
     }
