@@ -1,23 +1,25 @@
-// Aspire.Hosting and Aspire.Hosting.ApplicationModel are implicit usings of Aspire.Hosting.AppHost; the configuration
-// extensions (GetValue, GetConnectionString) are not.
-using Microsoft.Extensions.Configuration;
+using AppHost.HostExecutables;
+using AppHost.Infrastructure;
+using AppHost.Summary;
 
-// Aspire mode (UseAspire=true): the canonical AppHost. Local mode (Local/) builds the same topology from processes.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var postgres = builder.AddPostgres("postgres");
-if (builder.Configuration.GetValue("AppHost:UseVolumes", true))
+// PostgreSQL and Redis: containers where an engine answers (and always when publishing), else this machine's own
+// programs as resources of the same names, connection strings and health checks (README, "PostgreSQL and Redis").
+IResourceBuilder<IResourceWithConnectionString> chatDb;
+IResourceBuilder<IResourceWithConnectionString> cache;
+if (builder.GetInfrastructureMode() is InfrastructureMode.Containers)
 {
-    // Tests turn volumes off: a volume outlives the generated password it was initialised with.
-    postgres.WithDataVolume();
-}
-
-var chatDb = postgres.AddDatabase("chatdb");
-
-#pragma warning disable ASPIRECERTIFICATES001 // Plain TCP inside the app network; no dev certificate needed for Redis.
-var cache = builder.AddRedis("cache")
-    .WithoutHttpsCertificate();
+    chatDb = builder.AddPostgres("postgres").WithDataVolume().AddDatabase("chatdb");
+#pragma warning disable ASPIRECERTIFICATES001 // Plain TCP inside the app network, as the executable runs it.
+    cache = builder.AddRedis("cache").WithoutHttpsCertificate();
 #pragma warning restore ASPIRECERTIFICATES001
+}
+else
+{
+    chatDb = builder.AddPostgresExecutable("postgres").AddDatabase("chatdb");
+    cache = builder.AddRedisExecutable("cache");
+}
 
 // Encrypts the private signing keys AuthService keeps in chatdb; generated once and kept in user secrets.
 var signingKeySecret = builder.AddParameter(
@@ -47,5 +49,8 @@ if (builder.Configuration.GetConnectionString("openai") is not null)
 {
     chatApi.WithReference(builder.AddConnectionString("openai"));
 }
+
+// Once everything is healthy, the console lists the addresses people and scripts need.
+builder.Services.AddHostedService<StartupSummary>();
 
 builder.Build().Run();

@@ -22,7 +22,7 @@ public sealed class AgentDistributedTests(AgentTopology fixture) : IClassFixture
 {
     private static readonly string[] AgentEvents = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"];
 
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task Only_the_requester_gets_the_run_events_in_order_and_every_member_gets_the_answer()

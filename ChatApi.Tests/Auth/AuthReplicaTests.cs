@@ -6,7 +6,8 @@ namespace ChatApi.Tests.Auth;
 
 public sealed class AuthReplicaTopology : TopologyFixture
 {
-    protected override TopologyOptions Options => new() { ChatApiReplicas = 0, AuthServiceReplicas = 2 };
+    // Nothing holds AuthService back while PostgreSQL is down, as in a deployment: it must wait on its own.
+    protected override TopologyOptions Options => new() { ChatApiReplicas = 0, AuthServiceReplicas = 2, ServicesWaitForDependencies = false };
 }
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class AuthReplicaTests(AuthReplicaTopology fixture) : IClassFixtur
     private readonly AuthClient _first = new(fixture.Topology.AuthServices[0]);
     private readonly AuthClient _second = new(fixture.Topology.AuthServices[1]);
 
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task Replicas_that_start_together_create_one_key_and_publish_the_same_jwks()

@@ -25,7 +25,7 @@ public sealed class TokenForge : IDisposable
     public string Kid { get; }
 
     /// <summary>The key AuthService signs with right now.</summary>
-    public static async Task<TokenForge> WithServiceKeyAsync(IDistributedTopology topology)
+    public static async Task<TokenForge> WithServiceKeyAsync(DistributedTopology topology)
     {
         await using var dataSource = NpgsqlDataSource.Create(topology.ChatDbConnectionString);
         await using var command = dataSource.CreateCommand(

@@ -22,7 +22,7 @@ public sealed class AuthOutageTests(AuthOutageTopology fixture) : IClassFixture<
     /// <summary>The break (AuthPath:Resilience:BreakDuration, 5 s) plus a second.</summary>
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(6);
 
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     private Uri ChatApi => Topology.ChatApi[0];
 

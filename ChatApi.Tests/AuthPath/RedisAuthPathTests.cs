@@ -2,7 +2,6 @@ using ChatApi.Auth;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using AppHost.Local;
 using ChatApi.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -16,8 +15,8 @@ public sealed class RedisAuthPathTests
     [Fact]
     public async Task The_shared_cache_and_the_denylist_are_read_together_with_ttls_and_an_outage_is_a_quick_unavailable()
     {
-        await using var server = StandaloneRedis();
-        await server.StartAsync(CancellationToken.None);
+        await using var server = await StandaloneRedis.CreateAsync();
+        await server.StartAsync();
         using var redis = await ConnectionMultiplexer.ConnectAsync(ClientOptions(server));
         var store = new RedisDistributedTokenStore(redis, TimeProvider.System, AuthOptions, NullLogger<RedisDistributedTokenStore>.Instance);
         var user = new AuthenticatedUser("user-1", "alice", "jti-1", "sid-1", DateTimeOffset.UtcNow.AddMinutes(15));
@@ -54,7 +53,7 @@ public sealed class RedisAuthPathTests
     [Fact]
     public async Task The_listener_subscribes_once_and_survives_a_redis_outage_even_one_at_start_up()
     {
-        await using var server = StandaloneRedis();
+        await using var server = await StandaloneRedis.CreateAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var meters = new TestMeterFactory();
         var cache = new TokenValidationCache(new InMemoryDistributedTokenStore(clock), clock, Options.Create(new ChatAuthOptions()), new AuthTelemetry(meters));
@@ -66,13 +65,13 @@ public sealed class RedisAuthPathTests
         using var listener = new RevocationListener(redis, cache, [observer], NullLogger<RevocationListener>.Instance);
         await listener.StartAsync(CancellationToken.None);
 
-        await server.StartAsync(CancellationToken.None);
+        await server.StartAsync();
         await PublishUntilSeenAsync(server, observer, "jti-after-start");
 
         // An outage while running: the multiplexer re-subscribes on reconnect.
         await server.StopAsync();
         await Task.Delay(500);
-        await server.StartAsync(CancellationToken.None);
+        await server.StartAsync();
         await PublishUntilSeenAsync(server, observer, "jti-after-outage");
 
         // Each notice handled once: the handler was not registered twice.
@@ -83,13 +82,10 @@ public sealed class RedisAuthPathTests
         await listener.StopAsync(CancellationToken.None);
     }
 
-    /// <summary>The local-mode AppHost's own Redis resource, alone, on a free port.</summary>
-    private static RedisResource StandaloneRedis() => RedisResource.Standalone(Path.GetTempPath(), new TestLogSink(), $"pw{Guid.NewGuid():N}");
-
-    private static string ClientOptions(RedisResource server) =>
+    private static string ClientOptions(StandaloneRedis server) =>
         $"{server.ConnectionString},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000,connectRetry=1";
 
-    private static async Task PublishUntilSeenAsync(RedisResource server, CountingObserver observer, string tokenId)
+    private static async Task PublishUntilSeenAsync(StandaloneRedis server, CountingObserver observer, string tokenId)
     {
         using var publisher = await ConnectionMultiplexer.ConnectAsync(ClientOptions(server));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

@@ -19,7 +19,7 @@ public sealed class SingleFlightTopology : TopologyFixture
 
 public sealed partial class SingleFlightDistributedTests(SingleFlightTopology fixture) : IClassFixture<SingleFlightTopology>
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task A_hundred_concurrent_connects_with_one_fresh_token_make_exactly_one_introspection_call()

@@ -16,7 +16,7 @@ public sealed class ChatFailoverTests(ChatFailoverTopology fixture) : IClassFixt
 {
     private const int MessageCount = 40;
 
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task Killing_a_replica_while_clients_send_loses_no_acknowledged_message()

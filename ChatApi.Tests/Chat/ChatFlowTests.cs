@@ -8,7 +8,7 @@ namespace ChatApi.Tests.Chat;
 [Collection(SharedTopologyCollection.Name)]
 public sealed class ChatFlowTests(SharedTopologyFixture fixture)
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task A_session_starts_with_a_welcome_naming_the_user_and_the_token_expiry()

@@ -26,7 +26,7 @@ public sealed class NodeLimitsTopology : TopologyFixture
 /// <summary>Limits that belong to the node rather than to one client: its connection cap and idle sessions.</summary>
 public sealed class ChatNodeLimitsTests(NodeLimitsTopology fixture) : IClassFixture<NodeLimitsTopology>
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task A_full_node_answers_429_with_retry_after_whoever_asks()

@@ -26,7 +26,7 @@ public sealed class ChatProtectionTopology : TopologyFixture
 /// <summary>Each bad input gets the contract's answer, and the node keeps serving everyone else.</summary>
 public sealed class ChatProtectionTests(ChatProtectionTopology fixture) : IClassFixture<ChatProtectionTopology>
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     private Uri ChatApi => Topology.ChatApi[0];
 

@@ -21,7 +21,7 @@ public sealed class ShortTokenTopology : TopologyFixture
 /// <summary>A session lives no longer than its token: it ends with 1008 at expiry and on revocation.</summary>
 public sealed class ChatSessionLifetimeTests(ShortTokenTopology fixture) : IClassFixture<ShortTokenTopology>
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task The_session_ends_with_1008_when_the_token_expires()

@@ -7,7 +7,7 @@ public sealed class ChatTelemetryTopology() : TelemetryCaptureTopology(chatApiRe
 /// <summary>What ChatApi exports: a message's path as spans across replicas, and never a token.</summary>
 public sealed class ChatTelemetryTests(ChatTelemetryTopology fixture) : IClassFixture<ChatTelemetryTopology>
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     private OtlpCapture Capture => fixture.Capture;
 

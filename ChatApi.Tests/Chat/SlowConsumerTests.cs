@@ -24,7 +24,7 @@ public sealed class SlowConsumerTopology : TopologyFixture
 /// <summary>A client that stops reading costs a bounded queue, then is closed with 1013; the room goes on.</summary>
 public sealed class SlowConsumerTests(SlowConsumerTopology fixture) : IClassFixture<SlowConsumerTopology>
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     [Fact]
     public async Task A_client_that_stops_reading_is_closed_with_1013_and_the_others_keep_receiving()

@@ -25,13 +25,13 @@ public sealed class ReadinessFaultTests(ReadinessFaultTopology fixture) : IClass
     private static readonly TimeSpan GenerousRoundTrip = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(20);
 
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     private IEnumerable<Uri> Services => new[] { Topology.AuthService }.Concat(Topology.ChatApi);
 
     [Theory]
-    [InlineData("postgres", "chatdb")]
-    [InlineData("cache", "cache")]
+    [InlineData("postgres", "PostgreSql")]
+    [InlineData("cache", "StackExchange.Redis")]
     public async Task Readiness_turns_unhealthy_within_a_second_of_a_dependency_stopping_and_recovers(string resource, string check)
     {
         await Topology.StopAsync(resource);
@@ -63,9 +63,8 @@ public sealed class ReadinessFaultTests(ReadinessFaultTopology fixture) : IClass
     }
 
     [Theory]
-    [InlineData("postgres", "chatdb")]
-    [InlineData("cache", "cache")]
-    [Trait("Requires", "LocalMode")]
+    [InlineData("postgres", "PostgreSql")]
+    [InlineData("cache", "StackExchange.Redis")]
     public async Task Readiness_answers_within_a_second_while_a_dependency_hangs(string resource, string check)
     {
         Topology.Pause(resource);

@@ -6,7 +6,7 @@ namespace ChatApi.Tests.Foundation;
 [Collection(SharedTopologyCollection.Name)]
 public sealed class TopologyTests(SharedTopologyFixture fixture)
 {
-    private IDistributedTopology Topology => fixture.Topology;
+    private DistributedTopology Topology => fixture.Topology;
 
     public static TheoryData<string> Services => ["authservice", "chatapi-0", "chatapi-1"];
 
@@ -19,8 +19,8 @@ public sealed class TopologyTests(SharedTopologyFixture fixture)
 
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", health.Status);
-            Assert.Equal("Healthy", health.Checks["chatdb"]);
-            Assert.Equal("Healthy", health.Checks["cache"]);
+            Assert.Equal("Healthy", health.Checks["PostgreSql"]);
+            Assert.Equal("Healthy", health.Checks["StackExchange.Redis"]);
         }
     }
 
@@ -47,7 +47,7 @@ public sealed class TopologyTests(SharedTopologyFixture fixture)
         Assert.Contains("Database=chatdb", environment["ConnectionStrings__chatdb"], StringComparison.Ordinal);
         if (service.StartsWith("chatapi", StringComparison.Ordinal))
         {
-            Assert.Equal(Topology.AuthService.ToString().TrimEnd('/'), environment["services__authservice__http__0"]);
+            Assert.Equal(Topology.AuthServiceEndpoint.ToString().TrimEnd('/'), environment["services__authservice__http__0"]);
         }
         else
         {

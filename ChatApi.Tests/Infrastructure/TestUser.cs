@@ -4,7 +4,7 @@ namespace ChatApi.Tests.Infrastructure;
 public sealed record TestUser(string UserId, string Username, string Password, string AccessToken, string RefreshToken)
 {
     /// <summary>Registers a new user with a unique name and logs it in.</summary>
-    public static async Task<TestUser> CreateAsync(IDistributedTopology topology, string prefix = "user")
+    public static async Task<TestUser> CreateAsync(DistributedTopology topology, string prefix = "user")
     {
         using var auth = new AuthClient(topology.AuthService);
         var password = $"pw-{Guid.NewGuid():N}";
@@ -14,7 +14,7 @@ public sealed record TestUser(string UserId, string Username, string Password, s
     }
 
     /// <summary>A new access token for the same user (a second login session).</summary>
-    public async Task<TestUser> LoginAgainAsync(IDistributedTopology topology)
+    public async Task<TestUser> LoginAgainAsync(DistributedTopology topology)
     {
         using var auth = new AuthClient(topology.AuthService);
         var tokens = await auth.TokenAsync(Username, Password);
@@ -22,7 +22,7 @@ public sealed record TestUser(string UserId, string Username, string Password, s
     }
 
     /// <summary>Revokes this user's access token (and its login session) at AuthService.</summary>
-    public async Task RevokeAsync(IDistributedTopology topology)
+    public async Task RevokeAsync(DistributedTopology topology)
     {
         using var auth = new AuthClient(topology.AuthService);
         await auth.RevokeAsync(AccessToken);

@@ -3,9 +3,9 @@ namespace ChatApi.Tests.Infrastructure;
 /// <summary>One topology for the lifetime of a test class or collection; subclasses choose its options.</summary>
 public abstract class TopologyFixture : IAsyncLifetime
 {
-    private IDistributedTopology? _topology;
+    private DistributedTopology? _topology;
 
-    public IDistributedTopology Topology => _topology ?? throw new InvalidOperationException("The topology has not started.");
+    public DistributedTopology Topology => _topology ?? throw new InvalidOperationException("The topology has not started.");
 
     protected virtual TopologyOptions Options => new();
 

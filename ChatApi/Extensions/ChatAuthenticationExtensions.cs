@@ -43,7 +43,7 @@ public static class ChatAuthenticationExtensions
         services.AddHostedService<RevocationListener>();
 
         services.TryAddSingleton<AuthPathHealthCheck>();
-        services.AddHealthChecks().AddCheck<AuthPathHealthCheck>("authservice", HealthStatus.Degraded, ["ready"]);
+        services.AddHealthChecks().AddCheck<AuthPathHealthCheck>("authservice", HealthStatus.Degraded);
 
         return builder;
     }

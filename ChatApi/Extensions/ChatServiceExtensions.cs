@@ -59,10 +59,10 @@ public static class ChatServiceExtensions
         services.Configure<HealthCheckPublisherOptions>(options =>
         {
             options.Delay = TimeSpan.Zero;
+            // Every check, as /health runs them: PostgreSql and StackExchange.Redis (the client integrations'), authservice, shutdown.
             options.Period = TimeSpan.FromSeconds(1);
-            options.Predicate = registration => registration.Tags.Contains("ready");
         });
-        services.AddHealthChecks().AddCheck<ShutdownHealthCheck>("shutdown", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<ShutdownHealthCheck>("shutdown");
         services.AddHostedService<ShutdownCoordinator>();
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
     }

@@ -2,40 +2,26 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AppHost.Local;
+using AppHost.Testing;
 using ChatBench;
 
-// Measures the system as deployed locally: the local-mode AppHost starts PostgreSQL, Redis, AuthService and two
+// Measures the system as the AppHost runs it (through Aspire.Hosting.Testing): PostgreSQL, Redis, AuthService and two
 // ChatApi replicas; this process is the clients. Everything shares the machine's cores, so numbers are a floor.
 // Usage: dotnet run -c Release --project bench/ChatBench [-- fanout|connect|health ...]
 var scenarios = args.Length > 0 ? args : ["fanout", "connect", "health"];
-var dataDirectory = Directory.CreateTempSubdirectory("chat-bench-").FullName;
-if (!OperatingSystem.IsWindows())
-{
-    File.SetUnixFileMode(dataDirectory, (UnixFileMode)0b111_101_101);
-}
-
 var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
-await using var app = await LocalDistributedApplication.StartAsync(
-    new LocalAppHostOptions
+await using var app = await DistributedTopology.StartAsync(new TopologyOptions
+{
+    ChatApiReplicas = 2,
+    ServiceEnvironment = new(StringComparer.OrdinalIgnoreCase)
     {
-        DataDirectory = dataDirectory,
-        DeleteDataOnStop = true,
-        ChatApiReplicas = 2,
-        ChatApiPort = 0,
-        AuthServicePort = 0,
-        Dashboard = false,
-        EnvironmentName = "Production",
-        ServiceEnvironment = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["chatapi"] = new(quiet) { ["Chat__MaxConnectionsPerUser"] = "100000" },
-            ["authservice"] = new(quiet),
-        },
+        ["chatapi"] = new(quiet) { ["Chat__MaxConnectionsPerUser"] = "100000" },
+        ["authservice"] = new(quiet),
     },
-    new ErrorsOnlySink());
+});
 
 var http = new HttpClient();
-var chatApi = app.ChatApi.Select(replica => replica.Endpoint).ToArray();
+var chatApi = app.ChatApi.ToArray();
 Console.WriteLine($"# ChatBench — {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, {chatApi.Length} ChatApi replicas");
 
 if (scenarios.Contains("fanout"))
@@ -73,7 +59,7 @@ if (scenarios.Contains("health"))
 
 async Task<string> TokenAsync(string username)
 {
-    using var response = await http.PostAsJsonAsync(new Uri(app.AuthService.Endpoint, "/auth/token"), new { username, password = "bench-password" });
+    using var response = await http.PostAsJsonAsync(new Uri(app.AuthService, "/auth/token"), new { username, password = "bench-password" });
     response.EnsureSuccessStatusCode();
     using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     return body.RootElement.GetProperty("access_token").GetString()!;
@@ -82,7 +68,7 @@ async Task<string> TokenAsync(string username)
 async Task<string> UserAsync()
 {
     var username = $"bench_{Guid.NewGuid():N}"[..20];
-    (await http.PostAsJsonAsync(new Uri(app.AuthService.Endpoint, "/auth/register"), new { username, password = "bench-password" })).EnsureSuccessStatusCode();
+    (await http.PostAsJsonAsync(new Uri(app.AuthService, "/auth/register"), new { username, password = "bench-password" })).EnsureSuccessStatusCode();
     return username;
 }
 
@@ -175,7 +161,7 @@ async Task ConnectAsync()
 
     Console.WriteLine($"| fresh token (introspection) | {fresh.Count} | 101 | {fresh.Percentiles()} |");
 
-    await app.AuthService.StopAsync();
+    await app.StopAsync("authservice");
     var refused = new Latency();
     var statuses = new Dictionary<HttpStatusCode, int>();
     foreach (var token in freshTokens.Skip(200))
@@ -193,7 +179,7 @@ async Task ConnectAsync()
     }
 
     Console.WriteLine($"| fresh token, AuthService stopped | {refused.Count} | {string.Join(", ", statuses.Select(pair => $"{(int)pair.Key} ×{pair.Value}"))} | {refused.Percentiles()} |");
-    await app.AuthService.StartAsync(CancellationToken.None);
+    await app.StartAsync("authservice");
 }
 
 async Task HealthAsync()
@@ -201,7 +187,7 @@ async Task HealthAsync()
     var normal = await ProbeAsync(300);
     Console.WriteLine($"| all dependencies up | {normal.Latency.Count} | {normal.Answers} | {normal.Latency.Percentiles()} |");
 
-    app.Postgres!.Pause();
+    app.Pause("postgres");
     try
     {
         var frozen = await ProbeAsync(30);
@@ -209,10 +195,10 @@ async Task HealthAsync()
     }
     finally
     {
-        app.Postgres.Resume();
+        app.Resume("postgres");
     }
 
-    await app.AuthService.StopAsync();
+    await app.StopAsync("authservice");
     try
     {
         var authDown = await ProbeAsync(30);
@@ -220,7 +206,7 @@ async Task HealthAsync()
     }
     finally
     {
-        await app.AuthService.StartAsync(CancellationToken.None);
+        await app.StartAsync("authservice");
     }
 }
 
@@ -238,24 +224,4 @@ async Task<(Latency Latency, string Answers)> ProbeAsync(int count)
     }
 
     return (latency, string.Join(", ", answers.Select(pair => $"{pair.Key} ×{pair.Value}")));
-}
-
-/// <summary>Resource output is noise in a benchmark: it goes to a file (BENCH_LOG, default bench.log); errors also to stderr.</summary>
-internal sealed class ErrorsOnlySink : ILogSink
-{
-    private readonly StreamWriter _file = new(Environment.GetEnvironmentVariable("BENCH_LOG") ?? "bench.log") { AutoFlush = true };
-    private readonly Lock _gate = new();
-
-    public void Write(string source, string line, bool isError = false)
-    {
-        lock (_gate)
-        {
-            _file.WriteLine($"{source,-12} {line}");
-        }
-
-        if (isError && source == LocalDistributedApplication.LogSource)
-        {
-            Console.Error.WriteLine($"{source}: {line}");
-        }
-    }
 }
