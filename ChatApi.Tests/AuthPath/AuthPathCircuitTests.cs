@@ -68,7 +68,7 @@ public sealed class AuthPathCircuitTests
     }
 
     [Fact]
-    public async Task Attempt_timeouts_and_transport_errors_count_as_failures_and_a_call_stays_within_the_total_timeout()
+    public async Task A_hung_AuthService_costs_one_attempt_timeout_and_is_not_retried_while_a_refusal_is()
     {
         using var harness = new PipelineHarness();
         harness.Inner.Hang = true;
@@ -77,13 +77,15 @@ public sealed class AuthPathCircuitTests
         Assert.Equal("timeout", await harness.CallAsync());
         var elapsed = harness.Clock.GetUtcNow() - started;
 
-        // Two attempts of 750 ms and a ~100 ms back-off: under the 2 s total.
-        Assert.Equal(2, harness.Inner.Calls);
-        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(1500), harness.Options.TotalTimeout);
+        // One attempt, not retried: a caller waits one attempt timeout, not two.
+        Assert.Equal(1, harness.Inner.Calls);
+        Assert.InRange(elapsed, harness.Options.AttemptTimeout, harness.Options.TotalTimeout);
 
+        // A refused connection is fast: it is retried once, and both count.
         harness.Inner.Hang = false;
         harness.Inner.Fail = new HttpRequestException(HttpRequestError.ConnectionError, "refused");
         Assert.Equal("transport error (ConnectionError)", await harness.CallAsync());
+        Assert.Equal(3, harness.Inner.Calls);
         Assert.Equal(CircuitState.Open, harness.Circuit.State);
     }
 

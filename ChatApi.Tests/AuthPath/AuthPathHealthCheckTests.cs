@@ -29,7 +29,7 @@ public sealed class AuthPathHealthCheckTests
         await host.OpenCircuitAsync();
         var probes = host.AuthService.AliveCalls;
 
-        var result = await CheckAsync(host);
+        var result = await host.CheckReadinessAsync();
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal("Open", result.Data["circuit"]);
@@ -45,7 +45,7 @@ public sealed class AuthPathHealthCheckTests
 
         for (var i = 0; i < 3 && !host.Circuit.IsOpen; i++)
         {
-            var result = await host.Clock.DriveAsync(CheckAsync(host));
+            var result = await host.Clock.DriveAsync(host.CheckReadinessAsync());
             Assert.Equal(HealthStatus.Degraded, result.Status);
             Assert.Contains("AuthService unavailable", result.Description, StringComparison.Ordinal);
         }
@@ -61,15 +61,16 @@ public sealed class AuthPathHealthCheckTests
 
         for (var i = 0; i < 3 && !host.Circuit.IsOpen; i++)
         {
-            var result = await host.Clock.DriveAsync(CheckAsync(host));
+            var result = await host.Clock.DriveAsync(host.CheckReadinessAsync());
             Assert.Equal(HealthStatus.Degraded, result.Status);
 
-            // Readiness stopped waiting; the probe goes on until the auth path's own timeouts end it.
-            await host.Clock.AdvanceGraduallyAsync(TimeSpan.FromSeconds(2));
+            // The probe ended with the auth path's attempt timeout (500 ms); the readiness publisher starts the
+            // next one a second after this one started.
+            await host.Clock.AdvanceGraduallyAsync(TimeSpan.FromMilliseconds(500));
         }
 
         Assert.True(host.Circuit.IsOpen, "timed-out probes must count against the circuit.");
-        var open = await CheckAsync(host);
+        var open = await host.CheckReadinessAsync();
         Assert.Equal("Open", open.Data["circuit"]);
 
         // AuthService thaws: after the break, the next readiness probe closes the circuit.
@@ -85,7 +86,7 @@ public sealed class AuthPathHealthCheckTests
         using var host = AuthTestHost.Create();
         host.AuthService.Hang = true;
 
-        var result = await host.Clock.DriveAsync(CheckAsync(host));
+        var result = await host.Clock.DriveAsync(host.CheckReadinessAsync());
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal("AuthService unavailable: no answer within 500 ms.", result.Description);
@@ -105,7 +106,7 @@ public sealed class AuthPathHealthCheckTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            var result = await host.Clock.DriveAsync(CheckAsync(host));
+            var result = await host.Clock.DriveAsync(host.CheckReadinessAsync());
             if (result.Status == HealthStatus.Healthy)
             {
                 return;
@@ -115,15 +116,5 @@ public sealed class AuthPathHealthCheckTests
         }
 
         Assert.Fail("readiness did not recover.");
-    }
-
-    private static Task<HealthCheckResult> CheckAsync(AuthTestHost host)
-    {
-        var check = host.Services.GetRequiredService<AuthPathHealthCheck>();
-        var context = new HealthCheckContext
-        {
-            Registration = new HealthCheckRegistration("authservice", check, HealthStatus.Degraded, ["ready"]),
-        };
-        return check.CheckHealthAsync(context, CancellationToken.None);
     }
 }

@@ -83,12 +83,13 @@ public sealed class AuthTelemetryAndOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(10), auth.JwksRefreshCooldown);
         Assert.Equal(TimeSpan.FromMinutes(5), auth.CacheLifetime);
         Assert.False(auth.AcceptUnintrospectedTokensWhenAuthUnavailable);
-        Assert.Equal(TimeSpan.FromMilliseconds(750), path.AttemptTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(2), path.TotalTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), path.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(600), path.TotalTimeout);
         Assert.Equal(1, path.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), path.RetryDelay);
         Assert.Equal(0.5, path.FailureRatio);
         Assert.Equal(3, path.MinimumThroughput);
-        Assert.Equal(TimeSpan.FromSeconds(10), path.SamplingDuration);
+        Assert.Equal(TimeSpan.FromSeconds(3), path.SamplingDuration);
         Assert.Equal(TimeSpan.FromSeconds(5), path.BreakDuration);
     }
 }

@@ -2,6 +2,7 @@ using ChatApi.Auth;
 using ChatApi.Extensions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Logging;
@@ -97,6 +98,17 @@ internal sealed class AuthTestHost : IDisposable
 
         AuthService.FailWith = failWith;
         Assert.True(Circuit.IsOpen, "the circuit did not open.");
+    }
+
+    /// <summary>One run of ChatApi's readiness check of the auth path (what the readiness publisher does every second).</summary>
+    public Task<HealthCheckResult> CheckReadinessAsync()
+    {
+        var check = Services.GetRequiredService<AuthPathHealthCheck>();
+        var context = new HealthCheckContext
+        {
+            Registration = new HealthCheckRegistration("authservice", check, HealthStatus.Degraded, []),
+        };
+        return check.CheckHealthAsync(context, CancellationToken.None);
     }
 
     /// <summary>Lets a test hand a primary handler to clients it registers itself.</summary>

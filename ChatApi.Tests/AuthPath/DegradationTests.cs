@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ChatApi.Auth;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace ChatApi.Tests.AuthPath;
@@ -77,8 +78,10 @@ public sealed class DegradationTests
         var badGateway = await host.Clock.DriveAsync(host.Validator.ValidateAsync(host.Token(), CancellationToken.None));
         Assert.Equal("introspection unavailable: HTTP 502", Assert.IsType<TokenValidationResult.Unavailable>(badGateway).Reason);
 
+        // The 502 and its retry opened the circuit; after the break, the readiness probe closes it.
         host.Clock.Advance(TimeSpan.FromSeconds(11));
         host.AuthService.IntrospectionFailsWith = null;
+        await host.Clock.DriveAsync(host.CheckReadinessAsync());
         var revoked = host.Token(new TokenSpec { TokenId = "jti-revoked" });
         host.AuthService.RevokedTokenIds.Add("jti-revoked");
         var inactive = await host.Validator.ValidateAsync(revoked, CancellationToken.None);
@@ -151,14 +154,23 @@ public sealed class DegradationTests
     }
 
     [Fact]
-    public async Task The_circuit_recovers_through_a_validation_after_the_break()
+    public async Task After_the_break_the_readiness_probe_is_the_trial_call_and_no_user_waits_on_it()
     {
         using var host = AuthTestHost.Create();
         Assert.IsType<TokenValidationResult.Valid>(await host.Validator.ValidateAsync(host.Token(), CancellationToken.None));
         await host.OpenCircuitAsync();
 
+        // The break is over, but AuthService may still be hung: a new token is refused at once, without a call.
         host.Clock.Advance(TimeSpan.FromSeconds(5));
-        Assert.IsType<TokenValidationResult.Valid>(await host.Validator.ValidateAsync(host.Token(), CancellationToken.None));
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.HalfOpen, host.Circuit.State);
+        var before = host.AuthService.TotalCalls;
+        var refused = Assert.IsType<TokenValidationResult.Unavailable>(await host.Validator.ValidateAsync(host.Token(), CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.Equal(before, host.AuthService.TotalCalls);
+
+        // The probe gets through, closes the circuit, and tokens are introspected again.
+        Assert.Equal(HealthStatus.Healthy, (await host.Clock.DriveAsync(host.CheckReadinessAsync())).Status);
         Assert.Equal(Polly.CircuitBreaker.CircuitState.Closed, host.Circuit.State);
+        Assert.IsType<TokenValidationResult.Valid>(await host.Validator.ValidateAsync(host.Token(), CancellationToken.None));
     }
 }

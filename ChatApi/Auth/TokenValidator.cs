@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 
 namespace ChatApi.Auth;
 
@@ -11,8 +12,8 @@ namespace ChatApi.Auth;
 /// </summary>
 /// <remarks>
 /// Degradation: cached tokens keep working whatever the auth path's state. An uncached token while the circuit is
-/// open gets <see cref="TokenValidationResult.Unavailable"/> at once, with the time left in the break, without any
-/// call or timeout. Nothing here throws for an outage; only the caller's cancellation is thrown.
+/// open or half-open gets <see cref="TokenValidationResult.Unavailable"/> at once, with the time left in the break,
+/// without any call or timeout. Nothing here throws for an outage; only the caller's cancellation is thrown.
 /// </remarks>
 internal sealed partial class TokenValidator(
     LocalTokenValidator localValidator,
@@ -95,9 +96,11 @@ internal sealed partial class TokenValidator(
             return cached;
         }
 
-        if (circuit.IsOpen)
+        if (circuit.State is not CircuitState.Closed)
         {
-            // Fail fast: no introspection call, no timeout to wait out.
+            // Fail fast: no introspection call, no timeout to wait out. Half-open included: the trial call that
+            // closes the circuit again is the readiness probe of AuthService (AuthPathHealthCheck, every second), so
+            // no user waits on an AuthService that may still be hung.
             return Degrade(local, "auth path circuit open", "circuit");
         }
 

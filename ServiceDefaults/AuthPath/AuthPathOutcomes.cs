@@ -20,12 +20,16 @@ public static class AuthPathOutcomes
     };
 
     /// <summary>
-    /// A failure is retried unless it is a 429: AuthService asked us to slow down, and a retry ~100 ms later would
-    /// ignore that (it still counts against the circuit, which is the back-off that matters). Open-circuit
-    /// rejections (<c>BrokenCircuitException</c>) and the caller's cancellation are never failures, so never retried.
+    /// A failure that came fast is retried: a refused or reset connection, a 5xx from one replica, which the retry may
+    /// not meet again. Never a timeout: an AuthService that did not answer within one attempt is hung, and a second
+    /// wait would only double what the connecting user waits. Nor a 429: AuthService asked us to slow down (it still
+    /// counts against the circuit, which is the back-off that matters). Open-circuit rejections
+    /// (<c>BrokenCircuitException</c>) and the caller's cancellation are never failures, so never retried.
     /// </summary>
     public static bool IsRetryable(Outcome<HttpResponseMessage> outcome) =>
-        IsFailure(outcome) && outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests;
+        IsFailure(outcome)
+        && outcome.Exception is not TimeoutRejectedException
+        && outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests;
 
     public static bool IsFailureStatus(HttpStatusCode statusCode) =>
         (int)statusCode >= 500 || statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
