@@ -28,15 +28,17 @@ public sealed class DistributedTopology : IAsyncDisposable
     private static readonly bool EchoLogs = Environment.GetEnvironmentVariable("TEST_ECHO_LOGS") == "1";
 
     private readonly DistributedApplication _app;
+    private readonly MachineLock _machineLock;
     private readonly string _dataDirectory;
     private readonly IReadOnlyDictionary<string, string> _resourceIds;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _frozen = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    private DistributedTopology(DistributedApplication app, string dataDirectory, IReadOnlyDictionary<string, string> resourceIds, string chatDb, string cache)
+    private DistributedTopology(DistributedApplication app, MachineLock machineLock, string dataDirectory, IReadOnlyDictionary<string, string> resourceIds, string chatDb, string cache)
     {
         _app = app;
+        _machineLock = machineLock;
         _dataDirectory = dataDirectory;
         _resourceIds = resourceIds;
         ChatDbConnectionString = chatDb;
@@ -67,6 +69,20 @@ public sealed class DistributedTopology : IAsyncDisposable
     public static async Task<DistributedTopology> StartAsync(TopologyOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TopologyOptions();
+        var machineLock = await MachineLock.AcquireAsync(cancellationToken);
+        try
+        {
+            return await StartLockedAsync(options, machineLock, cancellationToken);
+        }
+        catch
+        {
+            machineLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<DistributedTopology> StartLockedAsync(TopologyOptions options, MachineLock machineLock, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
 
@@ -126,7 +142,7 @@ public sealed class DistributedTopology : IAsyncDisposable
             var resourceIds = await WaitUntilHealthyAsync(app, options, timeout.Token);
             var chatDb = await app.GetConnectionStringAsync("chatdb", timeout.Token) ?? throw new InvalidOperationException("No chatdb connection string.");
             var cache = await app.GetConnectionStringAsync("cache", timeout.Token) ?? throw new InvalidOperationException("No cache connection string.");
-            return new DistributedTopology(app, dataDirectory, resourceIds, chatDb, cache);
+            return new DistributedTopology(app, machineLock, dataDirectory, resourceIds, chatDb, cache);
         }
         catch
         {
@@ -202,6 +218,7 @@ public sealed class DistributedTopology : IAsyncDisposable
         await _app.DisposeAsync();
         _stopping.Dispose();
         DeleteDirectory(_dataDirectory);
+        _machineLock.Dispose();
     }
 
     private static async Task<IReadOnlyDictionary<string, string>> WaitUntilHealthyAsync(DistributedApplication app, TopologyOptions options, CancellationToken cancellationToken)
