@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
-using ChatMessage = ChatApi.Protocol.ChatMessage;
-using ChatRole = Microsoft.Extensions.AI.ChatRole;
+using ChatApi.Protocol;
+using Microsoft.Extensions.AI;
 
 namespace ChatApi.Agents;
 
@@ -16,7 +15,7 @@ public static partial class AgentConversation
 {
     public const string TranscriptHeader = "Latest messages of the room, oldest first:";
 
-    public static List<AIChatMessage> Create(string room, string username, IReadOnlyList<ChatMessage> recent, string prompt)
+    public static List<ChatMessage> Create(string room, string username, IReadOnlyList<StoredMessage> recent, string prompt)
     {
         var system = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"You are the assistant of the chat room \"{room}\". {username} asks you the question that follows. ")
@@ -30,11 +29,11 @@ public static partial class AgentConversation
             system.AppendLine(CultureInfo.InvariantCulture, $"[#{message.Id} {message.Sender}] {Flatten(message.Text)}");
         }
 
-        return [new AIChatMessage(ChatRole.System, system.ToString()), new AIChatMessage(ChatRole.User, prompt)];
+        return [new ChatMessage(ChatRole.System, system.ToString()), new ChatMessage(ChatRole.User, prompt)];
     }
 
     /// <summary>The transcript lines of the system messages in <paramref name="messages"/>, oldest first.</summary>
-    public static IReadOnlyList<TranscriptEntry> ReadTranscript(IEnumerable<AIChatMessage> messages)
+    public static IReadOnlyList<TranscriptEntry> ReadTranscript(IEnumerable<ChatMessage> messages)
     {
         var entries = new List<TranscriptEntry>();
         foreach (var message in messages.Where(message => message.Role == ChatRole.System))

@@ -210,7 +210,7 @@ public sealed partial class AgentRunner(
     private async Task<string> AnswerAsync(AgentRun run)
     {
         var limits = options.Value;
-        IReadOnlyList<Protocol.ChatMessage> recent = [];
+        IReadOnlyList<Protocol.StoredMessage> recent = [];
         try
         {
             if (limits.ContextMessages > 0)
@@ -227,7 +227,7 @@ public sealed partial class AgentRunner(
 
         var conversation = AgentConversation.Create(run.Room, run.Requester.User.Username, recent, run.Prompt);
         var scope = new AgentToolScope(run.Room, run.Requester.User.UserId);
-        var chatOptions = new Microsoft.Extensions.AI.ChatOptions
+        var chatOptions = new ChatOptions
         {
             ToolMode = ChatToolMode.Auto,
             Tools = [.. _tools.Select(tool => new ReportingFunction(tool.CreateFunction(scope), run, metrics, timeProvider, logger))],

@@ -7,7 +7,7 @@ namespace ChatApi.Agents;
 /// Answers go through <see cref="MessageWriter"/> like any send: numbered, durable, then published to the room on every
 /// replica. The run id is the idempotence key, so a run's answer is stored at most once.
 /// </summary>
-public sealed class ChatAnswerStore(MessageWriter writer, IOptions<ChatOptions> options) : IAnswerStore
+public sealed class ChatAnswerStore(MessageWriter writer, IOptions<ChatApiOptions> options) : IAnswerStore
 {
     /// <summary>The sender id and name of answers. User ids are AuthService GUIDs, so no user shares this id.</summary>
     public const string Sender = "assistant";

@@ -6,8 +6,8 @@ namespace ChatApi.Agents;
 public interface IRoomHistory
 {
     /// <summary>The newest <paramref name="limit"/> messages, oldest first.</summary>
-    Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken);
 
     /// <summary>The newest <paramref name="limit"/> messages containing <paramref name="term"/> (case-insensitive), oldest first.</summary>
-    Task<IReadOnlyList<ChatMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken);
 }

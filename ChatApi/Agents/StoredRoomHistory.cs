@@ -6,9 +6,9 @@ namespace ChatApi.Agents;
 /// <summary>The room history in chatdb.</summary>
 public sealed class StoredRoomHistory(MessageStore store) : IRoomHistory
 {
-    public Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken) =>
         store.GetLatestAsync(room, limit, cancellationToken);
 
-    public Task<IReadOnlyList<ChatMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken) =>
         store.SearchAsync(room, term, limit, cancellationToken);
 }

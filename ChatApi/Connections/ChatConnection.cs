@@ -26,7 +26,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
     private readonly WebSocket _socket;
     private readonly ConnectionStateMachine _state;
     private readonly ChatSessionServices _services;
-    private readonly ChatOptions _options;
+    private readonly ChatApiOptions _options;
     private readonly ILogger _logger;
     private readonly SendRateLimiter _rateLimiter;
     // Frames are shared read-only bytes: a room message is serialised once per replica and queued to every member as is.
@@ -180,7 +180,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         }
     }
 
-    public void Deliver(ChatMessage message, ReadOnlyMemory<byte> frame)
+    public void Deliver(StoredMessage message, ReadOnlyMemory<byte> frame)
     {
         lock (_gate)
         {
@@ -426,7 +426,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 await _services.Rooms.JoinAsync(request.Room, this, cancellationToken);
             }
 
-            IReadOnlyList<ChatMessage> messages;
+            IReadOnlyList<StoredMessage> messages;
             var recovered = false;
             long lastId;
             if (request.Since is { } since)
@@ -600,7 +600,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         /// <summary>Null while joining: live messages are buffered until the joined frame fixes the seam.</summary>
         public long? LiveAfter { get; set; }
 
-        public List<(ChatMessage Message, ReadOnlyMemory<byte> Frame)> Buffered { get; } = [];
+        public List<(StoredMessage Message, ReadOnlyMemory<byte> Frame)> Buffered { get; } = [];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} closing with {Status}: {Reason}")]

@@ -9,7 +9,7 @@ namespace ChatApi.Connections;
 
 /// <summary>What every chat session uses, resolved once per node.</summary>
 public sealed record ChatSessionServices(
-    IOptions<ChatOptions> Options,
+    IOptions<ChatApiOptions> Options,
     ClientFrameParser Parser,
     MessageStore Store,
     MessageWriter Writer,

@@ -9,7 +9,7 @@ namespace ChatApi.Connections;
 /// The node's sessions: enforces the per-user and per-node caps before an upgrade (429), ends sessions whose token
 /// or login session is revoked (1008), and hands shutdown the list of sessions to close (1012).
 /// </summary>
-public sealed partial class ConnectionRegistry(IOptions<ChatOptions> options, ILogger<ConnectionRegistry> logger) : IRevocationObserver
+public sealed partial class ConnectionRegistry(IOptions<ChatApiOptions> options, ILogger<ConnectionRegistry> logger) : IRevocationObserver
 {
     private readonly ConcurrentDictionary<string, ChatConnection> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace ChatApi.Connections;
 /// must name an allowed origin (<c>Chat:AllowedOrigins</c>; <c>*</c> allows any). Requests without it are not from a
 /// browser page and pass.
 /// </summary>
-public sealed class OriginPolicy(IOptions<ChatOptions> options)
+public sealed class OriginPolicy(IOptions<ChatApiOptions> options)
 {
     public bool IsAllowed(StringValues origin)
     {

@@ -20,8 +20,8 @@ public static class ChatServiceExtensions
         builder.AddChatAuthentication();
 
         var services = builder.Services;
-        services.AddOptions<ChatOptions>()
-            .BindConfiguration(ChatOptions.SectionName)
+        services.AddOptions<ChatApiOptions>()
+            .BindConfiguration(ChatApiOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -29,7 +29,7 @@ public static class ChatServiceExtensions
         services.AddHostedService<ChatSchemaInitializer>();
 
         services.AddSingleton<ChatMetrics>();
-        services.AddSingleton(provider => new ClientFrameParser(provider.GetRequiredService<IOptions<ChatOptions>>().Value));
+        services.AddSingleton(provider => new ClientFrameParser(provider.GetRequiredService<IOptions<ChatApiOptions>>().Value));
         services.AddSingleton<MessageStore>();
         services.AddSingleton<RoomHub>();
         services.AddSingleton<IMessagePublisher>(provider => provider.GetRequiredService<RoomHub>());

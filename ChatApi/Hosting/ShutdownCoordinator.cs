@@ -15,7 +15,7 @@ public sealed partial class ShutdownCoordinator(
     ReadinessState readiness,
     ConnectionRegistry registry,
     MessageWriter writer,
-    IOptions<ChatOptions> options,
+    IOptions<ChatApiOptions> options,
     TimeProvider timeProvider,
     ILogger<ShutdownCoordinator> logger) : IHostedLifecycleService
 {

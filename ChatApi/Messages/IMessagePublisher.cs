@@ -6,5 +6,5 @@ namespace ChatApi.Messages;
 /// <summary>Announces a stored message to every replica (Redis pub/sub), after it is durable.</summary>
 public interface IMessagePublisher
 {
-    Task PublishAsync(ChatMessage message, ActivityContext origin);
+    Task PublishAsync(StoredMessage message, ActivityContext origin);
 }

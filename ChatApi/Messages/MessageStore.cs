@@ -9,28 +9,28 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     private const string Columns = "room, id, sender_id, sender, text, sent_at, client_msg_id";
 
     /// <summary>The newest <paramref name="limit"/> messages, oldest first.</summary>
-    public Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             $"SELECT * FROM (SELECT {Columns} FROM chat.messages WHERE room = $1 ORDER BY id DESC LIMIT $2) page ORDER BY id",
             [room, limit],
             cancellationToken);
 
     /// <summary>Messages after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public Task<IReadOnlyList<ChatMessage>> GetAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredMessage>> GetAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             $"SELECT {Columns} FROM chat.messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3",
             [room, afterId, limit],
             cancellationToken);
 
     /// <summary>Messages strictly between two ids, oldest first: what a replica missed on pub/sub.</summary>
-    public Task<IReadOnlyList<ChatMessage>> GetBetweenAsync(string room, long afterId, long beforeId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredMessage>> GetBetweenAsync(string room, long afterId, long beforeId, CancellationToken cancellationToken) =>
         QueryAsync(
             $"SELECT {Columns} FROM chat.messages WHERE room = $1 AND id > $2 AND id < $3 ORDER BY id",
             [room, afterId, beforeId],
             cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> messages before <paramref name="beforeId"/> (or the newest), oldest first, and whether older ones exist.</summary>
-    public async Task<(IReadOnlyList<ChatMessage> Messages, bool HasMore)> GetPageAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<StoredMessage> Messages, bool HasMore)> GetPageAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken)
     {
         var page = await QueryAsync(
             $"SELECT {Columns} FROM chat.messages WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
@@ -49,13 +49,13 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Newest messages of a room whose text contains <paramref name="term"/> (case-insensitive), oldest first.</summary>
-    public Task<IReadOnlyList<ChatMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             $"SELECT * FROM (SELECT {Columns} FROM chat.messages WHERE room = $1 AND strpos(lower(text), lower($2)) > 0 ORDER BY id DESC LIMIT $3) hits ORDER BY id",
             [room, term, limit],
             cancellationToken);
 
-    private async Task<IReadOnlyList<ChatMessage>> QueryAsync(string sql, object[] parameters, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredMessage>> QueryAsync(string sql, object[] parameters, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(sql);
         foreach (var parameter in parameters)
@@ -63,7 +63,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new() { Value = parameter });
         }
 
-        var messages = new List<ChatMessage>();
+        var messages = new List<StoredMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -73,7 +73,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         return messages;
     }
 
-    internal static ChatMessage Read(NpgsqlDataReader reader) => new(
+    internal static StoredMessage Read(NpgsqlDataReader reader) => new(
         reader.GetString(0),
         reader.GetInt64(1),
         reader.GetString(2),

@@ -31,7 +31,7 @@ public sealed partial class MessageWriter : BackgroundService
         IMessagePublisher publisher,
         ChatMetrics metrics,
         TimeProvider timeProvider,
-        IOptions<ChatOptions> options,
+        IOptions<ChatApiOptions> options,
         ILogger<MessageWriter> logger)
     {
         _dataSource = dataSource;
@@ -118,7 +118,7 @@ public sealed partial class MessageWriter : BackgroundService
             }
         }
 
-        List<(PendingMessage Pending, ChatMessage Message)> inserted;
+        List<(PendingMessage Pending, StoredMessage Message)> inserted;
         try
         {
             inserted = await StoreAsync(unique);
@@ -170,7 +170,7 @@ public sealed partial class MessageWriter : BackgroundService
     /// One transaction: allocate ids, insert, look up resends; completes each pending send once committed and returns
     /// the sends that were stored now (not resends), each with its message, in room and id order.
     /// </summary>
-    private async Task<List<(PendingMessage Pending, ChatMessage Message)>> StoreAsync(List<PendingMessage> batch)
+    private async Task<List<(PendingMessage Pending, StoredMessage Message)>> StoreAsync(List<PendingMessage> batch)
     {
         var now = _timeProvider.GetUtcNow();
         await using var connection = await _dataSource.OpenConnectionAsync();
@@ -199,14 +199,14 @@ public sealed partial class MessageWriter : BackgroundService
         }
 
         // Each send keeps its own candidate: ids run in queue order within a room.
-        var candidates = new List<(PendingMessage Pending, ChatMessage Message)>(batch.Count);
+        var candidates = new List<(PendingMessage Pending, StoredMessage Message)>(batch.Count);
         foreach (var room in rooms)
         {
             var id = lastIds[room.Key] - room.Count();
             foreach (var pending in room)
             {
                 var message = pending.Message;
-                candidates.Add((pending, new ChatMessage(message.Room, ++id, message.SenderId, message.Sender, message.Text, now, message.ClientMsgId)));
+                candidates.Add((pending, new StoredMessage(message.Room, ++id, message.SenderId, message.Sender, message.Text, now, message.ClientMsgId)));
             }
         }
 
@@ -237,7 +237,7 @@ public sealed partial class MessageWriter : BackgroundService
 
         // Resends of messages stored earlier (possibly by another replica): answer with the stored original.
         var resent = candidates.Where(c => !inserted.Contains((c.Message.Room, c.Message.Id))).Select(c => c.Message).ToList();
-        var originals = new Dictionary<(string SenderId, string ClientMsgId), ChatMessage>();
+        var originals = new Dictionary<(string SenderId, string ClientMsgId), StoredMessage>();
         if (resent.Count > 0)
         {
             await using var lookup = new NpgsqlCommand(
@@ -259,7 +259,7 @@ public sealed partial class MessageWriter : BackgroundService
 
         await transaction.CommitAsync();
 
-        var stored = new List<(PendingMessage Pending, ChatMessage Message)>(candidates.Count);
+        var stored = new List<(PendingMessage Pending, StoredMessage Message)>(candidates.Count);
         foreach (var (pending, candidate) in candidates)
         {
             if (inserted.Contains((candidate.Room, candidate.Id)))

@@ -10,7 +10,7 @@ public abstract record StoreResult
     }
 
     /// <summary>Durable in chatdb. <paramref name="Duplicate"/>: a resend of an already stored clientMsgId, answered with the original.</summary>
-    public sealed record Stored(ChatMessage Message, bool Duplicate) : StoreResult;
+    public sealed record Stored(StoredMessage Message, bool Duplicate) : StoreResult;
 
     /// <summary>Not stored (database unavailable, shutting down); the client may resend with the same clientMsgId.</summary>
     public sealed record Failed(string Reason) : StoreResult;

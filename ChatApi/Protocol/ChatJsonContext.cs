@@ -13,7 +13,7 @@ namespace ChatApi.Protocol;
 [JsonSerializable(typeof(ErrorFrame))]
 [JsonSerializable(typeof(PongFrame))]
 [JsonSerializable(typeof(MessageFrame))]
-[JsonSerializable(typeof(ChatMessage))]
+[JsonSerializable(typeof(StoredMessage))]
 [JsonSerializable(typeof(AgentStartedFrame))]
 [JsonSerializable(typeof(AgentThinkingFrame))]
 [JsonSerializable(typeof(ToolExecutingFrame))]

@@ -9,7 +9,7 @@ namespace ChatApi.Protocol;
 /// anything but a JSON object close with 1007, a missing or unknown <c>type</c> closes with 1008, a bad field is
 /// answered with an <c>error</c> frame whose <c>ref</c> names the request.
 /// </summary>
-public sealed partial class ClientFrameParser(ChatOptions options)
+public sealed partial class ClientFrameParser(ChatApiOptions options)
 {
     public const int MaxClientMsgIdLength = 128;
     public const int MaxPromptLength = 4000;

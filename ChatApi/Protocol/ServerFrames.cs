@@ -11,7 +11,7 @@ public sealed record WelcomeFrame(string UserId, string Username, string Connect
     public string Type => "welcome";
 }
 
-public sealed record JoinedFrame(string Room, long LastId, bool Recovered, IReadOnlyList<ChatMessage> Messages)
+public sealed record JoinedFrame(string Room, long LastId, bool Recovered, IReadOnlyList<StoredMessage> Messages)
 {
     [JsonPropertyOrder(-1)]
     public string Type => "joined";
@@ -23,7 +23,7 @@ public sealed record AckFrame(string ClientMsgId, long Id)
     public string Type => "ack";
 }
 
-public sealed record HistoryFrame(string Room, IReadOnlyList<ChatMessage> Messages, bool HasMore)
+public sealed record HistoryFrame(string Room, IReadOnlyList<StoredMessage> Messages, bool HasMore)
 {
     [JsonPropertyOrder(-1)]
     public string Type => "history";
@@ -41,15 +41,12 @@ public sealed record PongFrame(JsonElement? Nonce)
     public string Type => "pong";
 }
 
-/// <summary>A stored chat message, as <c>message</c> frames and the message lists of <c>joined</c>/<c>history</c> carry it.</summary>
-public sealed record ChatMessage(string Room, long Id, string SenderId, string Sender, string Text, DateTimeOffset SentAt, string? ClientMsgId);
-
-/// <summary>A live message: a <see cref="ChatMessage"/> with its type.</summary>
+/// <summary>A live message: a <see cref="StoredMessage"/> with its type.</summary>
 public sealed record MessageFrame(string Room, long Id, string SenderId, string Sender, string Text, DateTimeOffset SentAt, string? ClientMsgId)
 {
     [JsonPropertyOrder(-1)]
     public string Type => "message";
 
-    public static MessageFrame From(ChatMessage message) =>
+    public static MessageFrame From(StoredMessage message) =>
         new(message.Room, message.Id, message.SenderId, message.Sender, message.Text, message.SentAt, message.ClientMsgId);
 }

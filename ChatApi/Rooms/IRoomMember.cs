@@ -6,5 +6,5 @@ namespace ChatApi.Rooms;
 public interface IRoomMember
 {
     /// <summary>A message of <paramref name="message"/>'s room in id order, with its serialised <c>message</c> frame.</summary>
-    void Deliver(ChatMessage message, ReadOnlyMemory<byte> frame);
+    void Deliver(StoredMessage message, ReadOnlyMemory<byte> frame);
 }

@@ -202,7 +202,7 @@ internal sealed partial class RoomChannel(
         }
     }
 
-    private void Deliver(ChatMessage message, string? traceParent)
+    private void Deliver(StoredMessage message, string? traceParent)
     {
         ActivityContext.TryParse(traceParent, traceState: null, out var parent);
         using var activity = ChatTelemetry.Source.StartActivity("chat.deliver", ActivityKind.Consumer, parent);

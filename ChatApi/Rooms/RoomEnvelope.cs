@@ -4,7 +4,7 @@ using ChatApi.Protocol;
 namespace ChatApi.Rooms;
 
 /// <summary>What goes over a room's Redis channel: the stored message and the trace it belongs to.</summary>
-public sealed record RoomEnvelope(ChatMessage Message, string? TraceParent);
+public sealed record RoomEnvelope(StoredMessage Message, string? TraceParent);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RoomEnvelope))]

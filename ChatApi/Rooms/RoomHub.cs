@@ -62,7 +62,7 @@ public sealed partial class RoomHub : IMessagePublisher, IDisposable
         }
     }
 
-    public async Task PublishAsync(ChatMessage message, ActivityContext origin)
+    public async Task PublishAsync(StoredMessage message, ActivityContext origin)
     {
         using var activity = ChatTelemetry.Source.StartActivity("chat.publish", ActivityKind.Producer, origin);
         activity?.SetTag("chat.room", message.Room);

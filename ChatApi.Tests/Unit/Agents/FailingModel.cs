@@ -1,15 +1,14 @@
 using Microsoft.Extensions.AI;
-using AIChatOptions = Microsoft.Extensions.AI.ChatOptions;
 
 namespace ChatApi.Tests.Unit.Agents;
 
 /// <summary>A model endpoint that is down.</summary>
 internal sealed class FailingModel : IChatClient
 {
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, AIChatOptions? options = null, CancellationToken cancellationToken = default) =>
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         throw new HttpRequestException("connection refused (secret endpoint details)");
 
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, AIChatOptions? options = null, CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         throw new HttpRequestException("connection refused (secret endpoint details)");
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;

@@ -10,7 +10,7 @@ internal sealed class FakeAnswerStore : IAnswerStore
 {
     private long _lastId = 100;
 
-    public ConcurrentQueue<ChatMessage> Stored { get; } = new();
+    public ConcurrentQueue<StoredMessage> Stored { get; } = new();
 
     public bool Unavailable { get; set; }
 
@@ -21,7 +21,7 @@ internal sealed class FakeAnswerStore : IAnswerStore
             return Task.FromResult<StoreResult>(new StoreResult.Failed("The message store is unavailable."));
         }
 
-        var message = new ChatMessage(room, Interlocked.Increment(ref _lastId), ChatAnswerStore.Sender, ChatAnswerStore.Sender, answer, DateTimeOffset.UnixEpoch, $"agent:{runId}");
+        var message = new StoredMessage(room, Interlocked.Increment(ref _lastId), ChatAnswerStore.Sender, ChatAnswerStore.Sender, answer, DateTimeOffset.UnixEpoch, $"agent:{runId}");
         Stored.Enqueue(message);
         return Task.FromResult<StoreResult>(new StoreResult.Stored(message, Duplicate: false));
     }

@@ -1,9 +1,7 @@
 using ChatApi.Agents;
 using ChatApi.Agents.Models;
-using StoredMessage = ChatApi.Protocol.ChatMessage;
+using ChatApi.Protocol;
 using Microsoft.Extensions.AI;
-using AIChatOptions = Microsoft.Extensions.AI.ChatOptions;
-using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace ChatApi.Tests.Unit.Agents;
 
@@ -15,7 +13,7 @@ public sealed class LocalChatModelTests
         using var model = new LocalChatModel();
         var tool = new FakeTool("calculate", _ => null);
 
-        var response = await model.GetResponseAsync(Conversation("what is 6 * 7?"), new AIChatOptions { Tools = [tool.CreateFunction(new("general", "u"))] });
+        var response = await model.GetResponseAsync(Conversation("what is 6 * 7?"), new ChatOptions { Tools = [tool.CreateFunction(new("general", "u"))] });
 
         var contents = Assert.Single(response.Messages).Contents;
         Assert.Contains("calculate", Assert.IsType<TextReasoningContent>(contents[0]).Text);
@@ -31,7 +29,7 @@ public sealed class LocalChatModelTests
         var tool = new FakeTool("calculate", expression => new { expression, value = 42 });
         using var client = new FunctionInvokingChatClient(new LocalChatModel());
 
-        var response = await client.GetResponseAsync(Conversation("what is 6 * 7?"), new AIChatOptions { Tools = [tool.CreateFunction(new("general", "u"))] });
+        var response = await client.GetResponseAsync(Conversation("what is 6 * 7?"), new ChatOptions { Tools = [tool.CreateFunction(new("general", "u"))] });
 
         Assert.Equal(["6 * 7"], tool.Calls);
         Assert.Equal("6 * 7 = 42", response.Text);
@@ -48,7 +46,7 @@ public sealed class LocalChatModelTests
 
         var response = await client.GetStreamingResponseAsync(
             Conversation("what time is it in Europe/Paris?"),
-            new AIChatOptions { Tools = [tool.CreateFunction(new("general", "u"))] }).ToChatResponseAsync();
+            new ChatOptions { Tools = [tool.CreateFunction(new("general", "u"))] }).ToChatResponseAsync();
 
         Assert.Equal(["Europe/Paris"], tool.Calls);
         Assert.Equal("It is 2026-01-15T13:00:00+01:00 in Europe/Paris.", response.Text);
@@ -81,5 +79,5 @@ public sealed class LocalChatModelTests
         Assert.Equal(first.Text, second.Text);
     }
 
-    private static List<AIChatMessage> Conversation(string prompt) => AgentConversation.Create("general", "alice", [], prompt);
+    private static List<ChatMessage> Conversation(string prompt) => AgentConversation.Create("general", "alice", [], prompt);
 }

@@ -6,7 +6,7 @@ namespace ChatApi.Tests.Unit.Chat;
 
 public sealed class ClientFrameParserTests
 {
-    private readonly ClientFrameParser _parser = new(new ChatOptions { MaxTextLength = 10 });
+    private readonly ClientFrameParser _parser = new(new ChatApiOptions { MaxTextLength = 10 });
 
     private ParseResult Parse(string json) => _parser.Parse(Encoding.UTF8.GetBytes(json));
 
@@ -78,7 +78,7 @@ public sealed class ClientFrameParserTests
     {
         var request = Assert.IsType<ParseResult.Request>(Parse("""{"type":"history","room":"general","before":10}"""));
 
-        Assert.Equal(new HistoryRequest("general", 10, new ChatOptions().PageSize), request.Frame);
+        Assert.Equal(new HistoryRequest("general", 10, new ChatApiOptions().PageSize), request.Frame);
     }
 
     [Fact]

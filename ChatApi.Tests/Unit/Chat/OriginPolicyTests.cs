@@ -5,7 +5,7 @@ namespace ChatApi.Tests.Unit.Chat;
 
 public sealed class OriginPolicyTests
 {
-    private static OriginPolicy Policy(params string[] allowed) => new(Options.Create(new ChatOptions { AllowedOrigins = [.. allowed] }));
+    private static OriginPolicy Policy(params string[] allowed) => new(Options.Create(new ChatApiOptions { AllowedOrigins = [.. allowed] }));
 
     [Fact]
     public void Requests_without_origin_are_not_from_a_browser_and_pass() =>

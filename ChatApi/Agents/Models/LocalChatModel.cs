@@ -17,7 +17,7 @@ public sealed class LocalChatModel : IChatClient
 
     private static readonly ChatClientMetadata Metadata = new("local", providerUri: null, ModelId);
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var history = messages as IList<ChatMessage> ?? [.. messages];
@@ -58,7 +58,7 @@ public sealed class LocalChatModel : IChatClient
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
-        Microsoft.Extensions.AI.ChatOptions? options = null,
+        ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var response = await GetResponseAsync(messages, options, cancellationToken);

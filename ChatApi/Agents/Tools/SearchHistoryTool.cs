@@ -33,7 +33,7 @@ public sealed class SearchHistoryTool(IRoomHistory history, IOptions<AgentOption
             throw new AgentToolException($"the search term must be 1-{MaxTermLength} characters");
         }
 
-        IReadOnlyList<Protocol.ChatMessage> found;
+        IReadOnlyList<Protocol.StoredMessage> found;
         try
         {
             found = await history.SearchAsync(room, term, options.Value.SearchResultLimit, cancellationToken);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ChatApi;
 
 /// <summary>Limits and timings of the chat protocol (section <c>Chat</c>). Defaults follow the contract.</summary>
-public sealed class ChatOptions
+public sealed class ChatApiOptions
 {
     public const string SectionName = "Chat";
 
