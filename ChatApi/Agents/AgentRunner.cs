@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using ChatApi.Agents.Tools;
-using ChatApi.Connections;
 using ChatApi.Messages;
 using ChatApi.Protocol;
 using Microsoft.Extensions.AI;
@@ -22,7 +21,7 @@ public sealed partial class AgentRunner(
     IEnumerable<IAgentTool> tools,
     IRoomHistory history,
     IAnswerStore answers,
-    AgentMetrics metrics,
+    AgentTelemetry telemetry,
     IOptions<AgentOptions> options,
     TimeProvider timeProvider,
     ILogger<AgentRunner> logger) : IAgentRunner
@@ -44,11 +43,6 @@ public sealed partial class AgentRunner(
             }
         }
     }
-
-    Task IAgentRunner.StartAsync(ChatConnection connection, AgentRequest request, CancellationToken cancellationToken) =>
-        StartAsync(connection, request, cancellationToken);
-
-    void IAgentRunner.CancelRuns(ChatConnection connection, string? room) => CancelRuns(connection, room);
 
     /// <summary>Starts a run and returns; or answers with an <c>error</c> frame (<c>not_joined</c>, <c>agent_busy</c>, <c>shutting_down</c>).</summary>
     public Task StartAsync(IAgentRequester requester, AgentRequest request, CancellationToken cancellationToken)
@@ -84,7 +78,7 @@ public sealed partial class AgentRunner(
             _runsPerUser[userId] = mine + 1;
         }
 
-        metrics.RunStarted();
+        telemetry.RunStarted();
         LogStarted(logger, run.RunId, run.Room, requester.User.UserId, requester.Id);
         LogPrompt(logger, run.RunId, run.Prompt);
 
@@ -147,14 +141,14 @@ public sealed partial class AgentRunner(
 
     private Task Reject(IAgentRequester requester, string code, string message)
     {
-        metrics.Rejected(code);
+        telemetry.Rejected(code);
         requester.Enqueue(new ErrorFrame(code, message, "agent"), ChatJsonContext.Default.ErrorFrame);
         return Task.CompletedTask;
     }
 
     private async Task ExecuteAsync(AgentRun run)
     {
-        using var activity = AgentTelemetry.Source.StartActivity("agent.run");
+        using var activity = AgentTelemetry.ActivitySource.StartActivity("agent.run");
         activity?.SetTag("agent.run.id", run.RunId);
         activity?.SetTag("chat.room", run.Room);
         activity?.SetTag("chat.connection.id", run.Requester.Id);
@@ -202,7 +196,7 @@ public sealed partial class AgentRunner(
             activity?.SetStatus(ActivityStatusCode.Error, outcome);
         }
 
-        metrics.RunCompleted(outcome, duration);
+        telemetry.RunCompleted(outcome, duration);
         LogCompleted(logger, run.RunId, outcome, duration.TotalMilliseconds);
     }
 
@@ -230,7 +224,7 @@ public sealed partial class AgentRunner(
         var chatOptions = new ChatOptions
         {
             ToolMode = ChatToolMode.Auto,
-            Tools = [.. _tools.Select(tool => new ReportingFunction(tool.CreateFunction(scope), run, metrics, timeProvider, logger))],
+            Tools = [.. _tools.Select(tool => new ReportingFunction(tool.CreateFunction(scope), run, telemetry, timeProvider, logger))],
         };
 
         await foreach (var update in model.GetStreamingResponseAsync(conversation, chatOptions, run.Token))
@@ -297,24 +291,24 @@ public sealed partial class AgentRunner(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Agent run {RunId} started in room {Room} for user {UserId} on connection {ConnectionId}")]
+    [LoggerMessage(LogLevel.Information, "Agent run {RunId} started in room {Room} for user {UserId} on connection {ConnectionId}")]
     private static partial void LogStarted(ILogger logger, string runId, string room, string userId, string connectionId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Agent run {RunId} prompt: {Prompt}")]
+    [LoggerMessage(LogLevel.Debug, "Agent run {RunId} prompt: {Prompt}")]
     private static partial void LogPrompt(ILogger logger, string runId, string prompt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Agent run {RunId} ended: {Outcome} after {DurationMs} ms")]
+    [LoggerMessage(LogLevel.Information, "Agent run {RunId} ended: {Outcome} after {DurationMs} ms")]
     private static partial void LogCompleted(ILogger logger, string runId, string outcome, double durationMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent run {RunId}: the model failed")]
+    [LoggerMessage(LogLevel.Warning, "Agent run {RunId}: the model failed")]
     private static partial void LogModelFailed(ILogger logger, Exception exception, string runId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent run {RunId}: the message store is unavailable ({Error})")]
+    [LoggerMessage(LogLevel.Warning, "Agent run {RunId}: the message store is unavailable ({Error})")]
     private static partial void LogStoreUnavailable(ILogger logger, string runId, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: cancelling {Count} agent runs")]
+    [LoggerMessage(LogLevel.Information, "Shutting down: cancelling {Count} agent runs")]
     private static partial void LogStopping(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} agent runs did not end within the shutdown timeout")]
+    [LoggerMessage(LogLevel.Warning, "{Count} agent runs did not end within the shutdown timeout")]
     private static partial void LogStopTimedOut(ILogger logger, int count);
 }

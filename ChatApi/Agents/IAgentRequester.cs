@@ -5,8 +5,8 @@ using ChatApi.Auth;
 namespace ChatApi.Agents;
 
 /// <summary>
-/// What a run needs from the connection that asked for it (a <see cref="Connections.ChatConnection"/>): who it is,
-/// whether it is still in the room, a way to send it frames, and whether it is gone. Lets runs be tested without sockets.
+/// What a run needs from whoever asked for it (a chat connection): who it is, whether it is still in the room, a way
+/// to send it frames, and whether it is gone. Lets runs be tested without sockets.
 /// </summary>
 public interface IAgentRequester
 {

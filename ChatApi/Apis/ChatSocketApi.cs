@@ -23,7 +23,7 @@ public static class ChatSocketApi
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ConnectAsync(HttpContext context, [AsParameters] ChatSocketServices services)
     {
         var connectionId = Guid.NewGuid().ToString("N");
-        var state = new ConnectionStateMachine(connectionId, services.Metrics, services.Logger);
+        var state = new ConnectionStateMachine(connectionId, services.Telemetry, services.Logger);
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -99,7 +99,7 @@ public static class ChatSocketApi
     private static ProblemHttpResult Refuse(ConnectionStateMachine state, ChatSocketServices services, int status, string detail)
     {
         state.TryMove(ConnectionState.Closed, $"refused with {status}");
-        services.Metrics.Rejected(status);
+        services.Telemetry.Rejected(status);
         return TypedResults.Problem(statusCode: status, detail: detail);
     }
 }

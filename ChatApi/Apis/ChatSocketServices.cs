@@ -12,5 +12,5 @@ public sealed record ChatSocketServices(
     ITokenValidator Tokens,
     ConnectionRegistry Registry,
     ChatSessionServices Session,
-    ChatMetrics Metrics,
+    ChatTelemetry Telemetry,
     ILogger<ChatConnection> Logger);

@@ -14,9 +14,10 @@ using ChatApi.Telemetry;
 namespace ChatApi.Connections;
 
 /// <summary>
-/// One chat session over an accepted WebSocket: a receive loop that parses and dispatches frames, and a single
-/// writer that drains a bounded outbound queue (so one slow client costs a bounded amount of memory and is closed
-/// with 1013 when it falls behind). Closing always goes through <see cref="RequestClose"/>; the first reason wins.
+/// One chat session over an accepted WebSocket: a receive loop that reads, limits and parses frames and hands them to
+/// its <see cref="ClientFrameHandler"/>, and a single writer that drains a bounded outbound queue (so one slow client
+/// costs a bounded amount of memory and is closed with 1013 when it falls behind). Closing always goes through
+/// <see cref="RequestClose"/>; the first reason wins. Its rooms are in <see cref="ConnectionRooms"/>.
 /// </summary>
 public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 {
@@ -33,11 +34,10 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
     private readonly Channel<ReadOnlyMemory<byte>> _outbound;
     private readonly CancellationTokenSource _dropOutbound = new();
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, RoomMembership> _rooms = new(StringComparer.Ordinal);
-    private readonly HashSet<Task> _pendingAcks = [];
+    private readonly ConnectionRooms _rooms;
+    private readonly ClientFrameHandler _frames;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _closeRequest;
-    private bool _shuttingDown;
     private long _lastFrameTimestamp;
 
     public ChatConnection(string id, AuthenticatedUser user, WebSocket socket, ConnectionStateMachine state, ChatSessionServices services)
@@ -55,6 +55,8 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _rooms = new ConnectionRooms(this, services.Rooms, _options.MaxRoomsPerConnection);
+        _frames = new ClientFrameHandler(this, _rooms, services);
     }
 
     public string Id { get; }
@@ -82,7 +84,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
     {
         var time = _services.TimeProvider;
         _state.TryMove(ConnectionState.Open, "upgraded");
-        _services.Metrics.ConnectionOpened();
+        _services.Telemetry.ConnectionOpened();
         _lastFrameTimestamp = time.GetTimestamp();
         Enqueue(new WelcomeFrame(User.UserId, User.Username, Id, User.ExpiresAt), ChatJsonContext.Default.WelcomeFrame);
 
@@ -115,9 +117,10 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         }
 
         await ObserveAsync(reader);
-        await LeaveAllRoomsAsync();
+        await _rooms.LeaveAllAsync();
+        _services.Agents.CancelRuns(this, room: null);
         _state.TryMove(ConnectionState.Closed, CloseStatus?.ToString() ?? "closed");
-        _services.Metrics.ConnectionClosed();
+        _services.Telemetry.ConnectionClosed();
         _completed.TrySetResult();
     }
 
@@ -163,45 +166,16 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
     }
 
     /// <summary>Shutdown has begun: new sends are refused (the client resends after reconnecting elsewhere).</summary>
-    public void BeginShutdown()
-    {
-        lock (_gate)
-        {
-            _shuttingDown = true;
-        }
-    }
+    public void BeginShutdown() => _frames.BeginShutdown();
 
     /// <summary>Completes when every send received so far has been stored (or failed) and its answer queued.</summary>
-    public Task WhenSendsSettledAsync()
+    public Task WhenSendsSettledAsync() => _frames.WhenSendsSettledAsync();
+
+    /// <summary>A frame of one of this connection's rooms, in the room's order (see <see cref="IRoomMember"/>).</summary>
+    public void Send(ReadOnlyMemory<byte> frame)
     {
         lock (_gate)
         {
-            return Task.WhenAll(_pendingAcks);
-        }
-    }
-
-    public void Deliver(StoredMessage message, ReadOnlyMemory<byte> frame)
-    {
-        lock (_gate)
-        {
-            if (!_rooms.TryGetValue(message.Room, out var membership))
-            {
-                return;
-            }
-
-            if (membership.LiveAfter is not { } liveAfter)
-            {
-                // Joining: the joined frame decides what is new.
-                membership.Buffered.Add((message, frame));
-                return;
-            }
-
-            if (message.Id <= liveAfter)
-            {
-                return;
-            }
-
-            membership.LiveAfter = message.Id;
             EnqueueLocked(frame);
         }
     }
@@ -216,13 +190,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         }
     }
 
-    public bool IsInRoom(string room)
-    {
-        lock (_gate)
-        {
-            return _rooms.ContainsKey(room);
-        }
-    }
+    public bool IsInRoom(string room) => _rooms.Contains(room);
 
     private void EnqueueLocked(ReadOnlyMemory<byte> frame)
     {
@@ -232,7 +200,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         }
 
         // The client reads slower than its rooms talk: close it rather than buffer without bound.
-        _services.Metrics.QueueDropped();
+        _services.Telemetry.QueueDropped();
         LogSlowConsumer(_logger, Id, _options.OutboundQueueCapacity);
         RequestClose(CloseCodes.TryAgainLater, "client too slow");
     }
@@ -255,7 +223,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 // A client that stops reading must not hold a send forever; aborting the socket ends its session.
                 using var timeout = new CancellationTokenSource(SendTimeout);
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
-                _services.Metrics.FrameSent();
+                _services.Telemetry.FrameSent();
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -333,7 +301,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 }
                 else
                 {
-                    await DispatchAsync(_services.Parser.Parse(buffer.AsMemory(0, count)), requestAborted);
+                    await _frames.DispatchAsync(_services.Parser.Parse(buffer.AsMemory(0, count)), requestAborted);
                 }
             }
         }
@@ -354,264 +322,11 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         }
     }
 
-    private async Task DispatchAsync(ParseResult parsed, CancellationToken cancellationToken)
-    {
-        switch (parsed)
-        {
-            case ParseResult.Violation violation:
-                _services.Metrics.FrameReceived("invalid");
-                RequestClose(violation.Status, violation.Reason);
-                return;
-            case ParseResult.Rejected rejected:
-                _services.Metrics.FrameReceived("rejected");
-                Enqueue(new ErrorFrame(rejected.Code, rejected.Message, rejected.Ref), ChatJsonContext.Default.ErrorFrame);
-                return;
-            case ParseResult.Request { Frame: var frame }:
-                _services.Metrics.FrameReceived(frame.Type);
-                try
-                {
-                    await HandleAsync(frame, cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    // Known outages are answered inside the handlers; whatever reaches here is a bug, and only a bug gets 1011.
-                    LogUnexpected(_logger, exception, Id, frame.Type);
-                    RequestClose(CloseCodes.InternalError, "internal error");
-                }
-
-                return;
-        }
-    }
-
-    private Task HandleAsync(ClientFrame frame, CancellationToken cancellationToken) => frame switch
-    {
-        JoinRequest join => JoinAsync(join, cancellationToken),
-        LeaveRequest leave => LeaveAsync(leave),
-        SendRequest send => SendAsync(send, cancellationToken),
-        HistoryRequest history => HistoryAsync(history, cancellationToken),
-        AgentRequest agent => _services.Agents.StartAsync(this, agent, cancellationToken),
-        PingRequest ping => Pong(ping),
-        _ => throw new InvalidOperationException($"No handler for {frame.Type}."),
-    };
-
-    private Task Pong(PingRequest ping)
-    {
-        Enqueue(new PongFrame(ping.Nonce), ChatJsonContext.Default.PongFrame);
-        return Task.CompletedTask;
-    }
-
-    private async Task JoinAsync(JoinRequest request, CancellationToken cancellationToken)
-    {
-        bool alreadyMember;
-        lock (_gate)
-        {
-            alreadyMember = _rooms.TryGetValue(request.Room, out var membership);
-            if (!alreadyMember && _rooms.Count >= _options.MaxRoomsPerConnection)
-            {
-                EnqueueLocked(Serialize(new ErrorFrame(ErrorCodes.TooManyRooms, $"At most {_options.MaxRoomsPerConnection} rooms per connection.", "join"), ChatJsonContext.Default.ErrorFrame));
-                return;
-            }
-
-            // Live messages wait in the membership's buffer until the joined frame is out.
-            membership ??= new RoomMembership();
-            membership.LiveAfter = null;
-            _rooms[request.Room] = membership;
-        }
-
-        var store = _services.Store;
-        try
-        {
-            if (!alreadyMember)
-            {
-                await _services.Rooms.JoinAsync(request.Room, this, cancellationToken);
-            }
-
-            IReadOnlyList<StoredMessage> messages;
-            var recovered = false;
-            long lastId;
-            if (request.Since is { } since)
-            {
-                var missed = await store.GetAfterAsync(request.Room, since, _options.RecoveryLimit + 1, cancellationToken);
-                if (missed.Count <= _options.RecoveryLimit)
-                {
-                    (messages, recovered) = (missed, true);
-                    lastId = missed.Count > 0 ? missed[^1].Id : await store.GetLastIdAsync(request.Room, cancellationToken);
-                }
-                else
-                {
-                    messages = await store.GetLatestAsync(request.Room, _options.PageSize, cancellationToken);
-                    lastId = messages[^1].Id;
-                }
-            }
-            else
-            {
-                messages = await store.GetLatestAsync(request.Room, _options.PageSize, cancellationToken);
-                lastId = messages.Count > 0 ? messages[^1].Id : 0;
-            }
-
-            lock (_gate)
-            {
-                if (!_rooms.TryGetValue(request.Room, out var membership))
-                {
-                    return;
-                }
-
-                EnqueueLocked(Serialize(new JoinedFrame(request.Room, lastId, recovered, messages), ChatJsonContext.Default.JoinedFrame));
-                foreach (var (message, frame) in membership.Buffered.OrderBy(item => item.Message.Id))
-                {
-                    if (message.Id > lastId)
-                    {
-                        EnqueueLocked(frame);
-                        lastId = message.Id;
-                    }
-                }
-
-                membership.Buffered.Clear();
-                membership.LiveAfter = lastId;
-            }
-        }
-        catch (Exception exception) when (IsStoreOutage(exception))
-        {
-            LogStoreOutage(_logger, Id, "join", exception.GetType().Name);
-            lock (_gate)
-            {
-                _rooms.Remove(request.Room);
-            }
-
-            await _services.Rooms.LeaveAsync(request.Room, this);
-            Enqueue(new ErrorFrame(ErrorCodes.StoreUnavailable, "The message store is unavailable; join again shortly.", "join"), ChatJsonContext.Default.ErrorFrame);
-        }
-    }
-
-    private async Task LeaveAsync(LeaveRequest request)
-    {
-        bool wasMember;
-        lock (_gate)
-        {
-            wasMember = _rooms.Remove(request.Room);
-        }
-
-        if (!wasMember)
-        {
-            Enqueue(new ErrorFrame(ErrorCodes.NotJoined, $"Not in room {request.Room}.", "leave"), ChatJsonContext.Default.ErrorFrame);
-            return;
-        }
-
-        await _services.Rooms.LeaveAsync(request.Room, this);
-        _services.Agents.CancelRuns(this, request.Room);
-    }
-
-    private async Task SendAsync(SendRequest request, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_shuttingDown)
-            {
-                EnqueueLocked(Serialize(new ErrorFrame(ErrorCodes.ShuttingDown, "This node is restarting; send again after reconnecting.", request.ClientMsgId), ChatJsonContext.Default.ErrorFrame));
-                return;
-            }
-
-            if (!_rooms.ContainsKey(request.Room))
-            {
-                EnqueueLocked(Serialize(new ErrorFrame(ErrorCodes.NotJoined, $"Join room {request.Room} before sending to it.", request.ClientMsgId), ChatJsonContext.Default.ErrorFrame));
-                return;
-            }
-        }
-
-        using var activity = ChatTelemetry.Source.StartActivity("chat.receive", ActivityKind.Server);
-        activity?.SetTag("chat.room", request.Room);
-        activity?.SetTag("chat.connection.id", Id);
-
-        // Awaited here so that one client's sends are queued, and numbered, in the order it sent them.
-        var stored = await _services.Writer.EnqueueAsync(
-            new NewMessage(request.Room, User.UserId, User.Username, request.Text, request.ClientMsgId),
-            cancellationToken);
-        var ack = AcknowledgeAsync(stored, request.ClientMsgId);
-        lock (_gate)
-        {
-            _pendingAcks.Add(ack);
-        }
-
-        _ = ack.ContinueWith(
-            finished =>
-            {
-                lock (_gate)
-                {
-                    _pendingAcks.Remove(finished);
-                }
-            },
-            TaskScheduler.Default);
-    }
-
-    private async Task AcknowledgeAsync(Task<StoreResult> stored, string clientMsgId)
-    {
-        switch (await stored)
-        {
-            case StoreResult.Stored { Message: var message }:
-                Enqueue(new AckFrame(clientMsgId, message.Id), ChatJsonContext.Default.AckFrame);
-                break;
-            case StoreResult.Failed failed:
-                Enqueue(new ErrorFrame(ErrorCodes.StoreUnavailable, failed.Reason, clientMsgId), ChatJsonContext.Default.ErrorFrame);
-                break;
-        }
-    }
-
-    private async Task HistoryAsync(HistoryRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var (messages, hasMore) = await _services.Store.GetPageAsync(request.Room, request.Before, request.Limit, cancellationToken);
-            Enqueue(new HistoryFrame(request.Room, messages, hasMore), ChatJsonContext.Default.HistoryFrame);
-        }
-        catch (Exception exception) when (IsStoreOutage(exception))
-        {
-            LogStoreOutage(_logger, Id, "history", exception.GetType().Name);
-            Enqueue(new ErrorFrame(ErrorCodes.StoreUnavailable, "The message store is unavailable; ask again shortly.", "history"), ChatJsonContext.Default.ErrorFrame);
-        }
-    }
-
-    private async Task LeaveAllRoomsAsync()
-    {
-        string[] rooms;
-        lock (_gate)
-        {
-            rooms = [.. _rooms.Keys];
-            _rooms.Clear();
-        }
-
-        foreach (var room in rooms)
-        {
-            await _services.Rooms.LeaveAsync(room, this);
-        }
-
-        _services.Agents.CancelRuns(this, room: null);
-    }
-
-    private static bool IsStoreOutage(Exception exception) =>
-        exception is Npgsql.NpgsqlException or TimeoutException or StackExchange.Redis.RedisException;
-
-    private static byte[] Serialize<T>(T frame, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(frame, typeInfo);
-
     private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
 
-    /// <summary>This connection's place in one room: live delivery starts after <see cref="LiveAfter"/>.</summary>
-    private sealed class RoomMembership
-    {
-        /// <summary>Null while joining: live messages are buffered until the joined frame fixes the seam.</summary>
-        public long? LiveAfter { get; set; }
-
-        public List<(StoredMessage Message, ReadOnlyMemory<byte> Frame)> Buffered { get; } = [];
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} closing with {Status}: {Reason}")]
+    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId} closing with {Status}: {Reason}")]
     private static partial void LogClosing(ILogger logger, string connectionId, int status, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} fell {Capacity} frames behind; closing it with 1013")]
+    [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId} fell {Capacity} frames behind; closing it with 1013")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId, int capacity);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId}: {Operation} failed, store unavailable ({Error})")]
-    private static partial void LogStoreOutage(ILogger logger, string connectionId, string operation, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Connection {ConnectionId}: unexpected failure handling {FrameType}")]
-    private static partial void LogUnexpected(ILogger logger, Exception exception, string connectionId, string frameType);
 }

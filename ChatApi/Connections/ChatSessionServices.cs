@@ -15,6 +15,6 @@ public sealed record ChatSessionServices(
     MessageWriter Writer,
     RoomHub Rooms,
     IAgentRunner Agents,
-    ChatMetrics Metrics,
+    ChatTelemetry Telemetry,
     TimeProvider TimeProvider,
     ILogger<ChatConnection> Logger);

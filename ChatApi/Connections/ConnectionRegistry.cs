@@ -77,7 +77,7 @@ public sealed partial class ConnectionRegistry(IOptions<ChatApiOptions> options,
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection {ConnectionId}: token {TokenId} was revoked")]
+    [LoggerMessage(LogLevel.Information, "Closing connection {ConnectionId}: token {TokenId} was revoked")]
     private static partial void LogRevoked(ILogger logger, string connectionId, string tokenId);
 }
 

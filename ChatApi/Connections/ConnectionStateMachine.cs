@@ -6,7 +6,7 @@ namespace ChatApi.Connections;
 /// Every state change of a connection goes through <see cref="TryMove"/>: the one place that knows which
 /// transitions exist, and that logs and counts them. Asking for any other transition is a bug and throws.
 /// </summary>
-public sealed partial class ConnectionStateMachine(string connectionId, ChatMetrics metrics, ILogger logger)
+public sealed partial class ConnectionStateMachine(string connectionId, ChatTelemetry telemetry, ILogger logger)
 {
     private static readonly Dictionary<ConnectionState, ConnectionState[]> Allowed = new()
     {
@@ -54,11 +54,11 @@ public sealed partial class ConnectionStateMachine(string connectionId, ChatMetr
             _state = to;
         }
 
-        metrics.Transition(from.ToString(), to.ToString());
+        telemetry.Transition(from.ToString(), to.ToString());
         LogTransition(logger, connectionId, from, to, reason);
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: {From} -> {To} ({Reason})")]
+    [LoggerMessage(LogLevel.Debug, "Connection {ConnectionId}: {From} -> {To} ({Reason})")]
     private static partial void LogTransition(ILogger logger, string connectionId, ConnectionState from, ConnectionState to, string reason);
 }

@@ -73,9 +73,9 @@ public sealed partial class ChatSchemaInitializer(NpgsqlDataSource dataSource, T
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Chat schema is ready")]
+    [LoggerMessage(LogLevel.Information, "Chat schema is ready")]
     private static partial void LogSchemaReady(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat schema not created yet (attempt {Attempt}, {Error}); retrying in {DelayMs} ms")]
+    [LoggerMessage(LogLevel.Warning, "Chat schema not created yet (attempt {Attempt}, {Error}); retrying in {DelayMs} ms")]
     private static partial void LogSchemaRetry(ILogger logger, int attempt, double delayMs, string error);
 }

@@ -44,7 +44,7 @@ public static class AgentServiceExtensions
             services.AddSingleton<IAgentTool, WaitTool>();
         }
 
-        services.AddSingleton<AgentMetrics>();
+        services.AddSingleton<AgentTelemetry>();
         services.AddSingleton<IRoomHistory, StoredRoomHistory>();
         services.AddSingleton<IAnswerStore, ChatAnswerStore>();
         services.AddSingleton<AgentRunner>();

@@ -28,7 +28,7 @@ public static class ChatServiceExtensions
         // Hosted services start in registration order: the schema exists before anything writes.
         services.AddHostedService<ChatSchemaInitializer>();
 
-        services.AddSingleton<ChatMetrics>();
+        services.AddSingleton<ChatTelemetry>();
         services.AddSingleton(provider => new ClientFrameParser(provider.GetRequiredService<IOptions<ChatApiOptions>>().Value));
         services.AddSingleton<MessageStore>();
         services.AddSingleton<RoomHub>();

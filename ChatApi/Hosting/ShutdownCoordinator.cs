@@ -66,12 +66,12 @@ public sealed partial class ShutdownCoordinator(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: draining {Count} sessions")]
+    [LoggerMessage(LogLevel.Information, "Shutting down: draining {Count} sessions")]
     private static partial void LogShuttingDown(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Closed} of {Count} sessions with 1012")]
+    [LoggerMessage(LogLevel.Information, "Closed {Closed} of {Count} sessions with 1012")]
     private static partial void LogClosed(ILogger logger, int closed, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A shutdown step did not finish within {TimeoutMs} ms; going on")]
+    [LoggerMessage(LogLevel.Warning, "A shutdown step did not finish within {TimeoutMs} ms; going on")]
     private static partial void LogStepTimedOut(ILogger logger, double timeoutMs);
 }

@@ -3,30 +3,26 @@ using Npgsql;
 
 namespace ChatApi.Messages;
 
-/// <summary>Reads of <c>chat.messages</c>: pages, replays after an id, gap fills and the agent's search.</summary>
+/// <summary>Reads of <c>chat.messages</c>: pages, ranges (replays, gap fills, catch-ups) and the agent's search.</summary>
 public sealed class MessageStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "room, id, sender_id, sender, text, sent_at, client_msg_id";
 
-    /// <summary>The newest <paramref name="limit"/> messages, oldest first.</summary>
-    public Task<IReadOnlyList<StoredMessage>> GetLatestAsync(string room, int limit, CancellationToken cancellationToken) =>
+    /// <summary>The newest <paramref name="limit"/> messages with an id up to <paramref name="throughId"/>, oldest first.</summary>
+    public Task<IReadOnlyList<StoredMessage>> GetLatestAsync(string room, int limit, long throughId, CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT * FROM (SELECT {Columns} FROM chat.messages WHERE room = $1 ORDER BY id DESC LIMIT $2) page ORDER BY id",
-            [room, limit],
+            $"SELECT * FROM (SELECT {Columns} FROM chat.messages WHERE room = $1 AND id <= $2 ORDER BY id DESC LIMIT $3) page ORDER BY id",
+            [room, throughId, limit],
             cancellationToken);
 
-    /// <summary>Messages after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public Task<IReadOnlyList<StoredMessage>> GetAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Messages with <paramref name="afterId"/> &lt; id &lt;= <paramref name="throughId"/>, oldest first, at most
+    /// <paramref name="limit"/>: a replay after <c>since</c>, a gap pub/sub skipped, a catch-up after a reconnect.
+    /// </summary>
+    public Task<IReadOnlyList<StoredMessage>> GetRangeAsync(string room, long afterId, long throughId, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT {Columns} FROM chat.messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3",
-            [room, afterId, limit],
-            cancellationToken);
-
-    /// <summary>Messages strictly between two ids, oldest first: what a replica missed on pub/sub.</summary>
-    public Task<IReadOnlyList<StoredMessage>> GetBetweenAsync(string room, long afterId, long beforeId, CancellationToken cancellationToken) =>
-        QueryAsync(
-            $"SELECT {Columns} FROM chat.messages WHERE room = $1 AND id > $2 AND id < $3 ORDER BY id",
-            [room, afterId, beforeId],
+            $"SELECT {Columns} FROM chat.messages WHERE room = $1 AND id > $2 AND id <= $3 ORDER BY id LIMIT $4",
+            [room, afterId, throughId, limit],
             cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> messages before <paramref name="beforeId"/> (or the newest), oldest first, and whether older ones exist.</summary>

@@ -21,7 +21,7 @@ public sealed partial class MessageWriter : BackgroundService
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly IMessagePublisher _publisher;
-    private readonly ChatMetrics _metrics;
+    private readonly ChatTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageWriter> _logger;
     private readonly int _batchSize;
@@ -29,14 +29,14 @@ public sealed partial class MessageWriter : BackgroundService
     public MessageWriter(
         NpgsqlDataSource dataSource,
         IMessagePublisher publisher,
-        ChatMetrics metrics,
+        ChatTelemetry telemetry,
         TimeProvider timeProvider,
         IOptions<ChatApiOptions> options,
         ILogger<MessageWriter> logger)
     {
         _dataSource = dataSource;
         _publisher = publisher;
-        _metrics = metrics;
+        _telemetry = telemetry;
         _timeProvider = timeProvider;
         _logger = logger;
         _batchSize = options.Value.PersistBatchSize;
@@ -95,7 +95,7 @@ public sealed partial class MessageWriter : BackgroundService
 
     private async Task PersistAsync(List<PendingMessage> batch)
     {
-        using var activity = ChatTelemetry.Source.StartActivity(
+        using var activity = ChatTelemetry.ActivitySource.StartActivity(
             "chat.persist", ActivityKind.Internal, parentContext: default, links: batch.Where(p => p.Origin != default).Select(p => new ActivityLink(p.Origin)));
         activity?.SetTag("chat.batch.size", batch.Count);
         var started = _timeProvider.GetTimestamp();
@@ -138,7 +138,7 @@ public sealed partial class MessageWriter : BackgroundService
                 LogPersistBug(_logger, exception, batch.Count);
             }
 
-            _metrics.PersistFailed(batch.Count);
+            _telemetry.PersistFailed(batch.Count);
             foreach (var pending in batch)
             {
                 pending.Complete(new StoreResult.Failed("The message store is unavailable."));
@@ -152,7 +152,7 @@ public sealed partial class MessageWriter : BackgroundService
             copy.Complete(original.Result is StoreResult.Stored stored ? stored with { Duplicate = true } : original.Result!);
         }
 
-        _metrics.Persisted(inserted.Count, batch.Count, _timeProvider.GetElapsedTime(started));
+        _telemetry.Persisted(inserted.Count, batch.Count, _timeProvider.GetElapsedTime(started));
 
         // Durable and acknowledged; now tell every replica. Publishes are pipelined in id order on one connection.
         try
@@ -278,12 +278,12 @@ public sealed partial class MessageWriter : BackgroundService
         return stored;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not persist a batch of {Count} messages ({Error}); senders get store_unavailable")]
+    [LoggerMessage(LogLevel.Warning, "Could not persist a batch of {Count} messages ({Error}); senders get store_unavailable")]
     private static partial void LogPersistFailed(ILogger logger, int count, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure persisting a batch of {Count} messages; senders get store_unavailable")]
+    [LoggerMessage(LogLevel.Error, "Unexpected failure persisting a batch of {Count} messages; senders get store_unavailable")]
     private static partial void LogPersistBug(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} stored messages ({Error}); replicas will fill the gap from chatdb")]
+    [LoggerMessage(LogLevel.Warning, "Could not publish {Count} stored messages ({Error}); replicas will fill the gap from chatdb")]
     private static partial void LogPublishFailed(ILogger logger, int count, string error);
 }

@@ -9,19 +9,21 @@ using StackExchange.Redis;
 namespace ChatApi.Rooms;
 
 /// <summary>
-/// One room on one replica: its Redis subscription, its local members, and the sequencer that hands them messages
-/// in id order exactly once.
+/// One room on one replica: its Redis subscription, its local members, and the sequencer that hands them the room in
+/// id order exactly once — the joined frame included, so the order of a room is tracked here and nowhere else.
 /// </summary>
 /// <remarks>
 /// Ids of a room are committed in increasing order (allocation takes the room row's lock) and published after commit.
 /// So when id N arrives, every id below N is either committed or was never used: a jump is filled from chatdb at
-/// once, and anything at or below the last delivered id is a repeat and dropped.
+/// once, and anything at or below the last delivered id is a repeat and dropped. A member joins under the same gate:
+/// its snapshot ends at the last delivered id, and live delivery to it starts right after.
 /// </remarks>
 internal sealed partial class RoomChannel(
     string room,
     ISubscriber subscriber,
     MessageStore store,
-    ChatMetrics metrics,
+    RoomLimits limits,
+    ChatTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger logger)
 {
@@ -32,8 +34,15 @@ internal sealed partial class RoomChannel(
     private long _lastDelivered;
     private bool _closed;
 
-    /// <summary>False when the channel has closed; the caller then uses a new one.</summary>
-    public async Task<bool> AddMemberAsync(IRoomMember member, CancellationToken cancellationToken)
+    /// <summary>True once the last member left (or the first join failed); the hub then uses a new channel.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed);
+
+    /// <summary>
+    /// Sends <paramref name="member"/> the room's <c>joined</c> frame and, from then on, every message after it. With
+    /// <paramref name="since"/>, the snapshot is what came after it (up to <see cref="RoomLimits.RecoveryLimit"/>),
+    /// otherwise the latest page. Joining again resends the frame. False when the channel has closed.
+    /// </summary>
+    public async Task<bool> JoinAsync(IRoomMember member, long? since, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -43,26 +52,30 @@ internal sealed partial class RoomChannel(
                 return false;
             }
 
-            if (_subscription is null)
+            await SubscribeAsync(cancellationToken);
+            if (since > _lastDelivered)
             {
-                // Subscribe first, then read where the room stands: anything committed later arrives on the channel.
-                var subscription = await subscriber.SubscribeAsync(RoomHub.ChannelOf(room));
-                try
-                {
-                    _lastDelivered = await store.GetLastIdAsync(room, cancellationToken);
-                }
-                catch
-                {
-                    await subscription.UnsubscribeAsync();
-                    throw;
-                }
-
-                _subscription = subscription;
-                subscription.OnMessage(OnMessageAsync);
+                // The client saw more than this replica has delivered (another replica was ahead): bring the room
+                // here up to date first, or the member would get those messages again.
+                await DeliverStoredAfterLastAsync(cancellationToken);
             }
 
-            _members = _members.Add(member);
+            var (messages, recovered) = await ReadSnapshotAsync(since, cancellationToken);
+            member.Send(JsonSerializer.SerializeToUtf8Bytes(
+                new JoinedFrame(room, _lastDelivered, recovered, messages),
+                ChatJsonContext.Default.JoinedFrame));
+            if (!_members.Contains(member))
+            {
+                _members = _members.Add(member);
+            }
+
             return true;
+        }
+        catch when (_members.IsEmpty)
+        {
+            // Nobody listens: let the subscription go with the failed join.
+            await CloseAsync();
+            throw;
         }
         finally
         {
@@ -71,7 +84,7 @@ internal sealed partial class RoomChannel(
     }
 
     /// <summary>True when this was the last member and the channel is now closed.</summary>
-    public async Task<bool> RemoveMemberAsync(IRoomMember member)
+    public async Task<bool> LeaveAsync(IRoomMember member)
     {
         await _gate.WaitAsync();
         try
@@ -82,13 +95,7 @@ internal sealed partial class RoomChannel(
                 return false;
             }
 
-            _closed = true;
-            if (_subscription is { } subscription)
-            {
-                _subscription = null;
-                await subscription.UnsubscribeAsync();
-            }
-
+            await CloseAsync();
             return true;
         }
         finally
@@ -103,19 +110,9 @@ internal sealed partial class RoomChannel(
         await _gate.WaitAsync();
         try
         {
-            while (!_closed && _subscription is not null)
+            if (!_closed && _subscription is not null)
             {
-                var missed = await store.GetAfterAsync(room, _lastDelivered, CatchUpPage, CancellationToken.None);
-                foreach (var message in missed)
-                {
-                    Deliver(message, traceParent: null);
-                }
-
-                metrics.GapFilled(missed.Count);
-                if (missed.Count < CatchUpPage)
-                {
-                    return;
-                }
+                await DeliverStoredAfterLastAsync(CancellationToken.None);
             }
         }
         catch (Exception exception)
@@ -129,6 +126,82 @@ internal sealed partial class RoomChannel(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        if (_subscription is not null)
+        {
+            return;
+        }
+
+        // Subscribe first, then read where the room stands: anything committed later arrives on the channel.
+        var subscription = await subscriber.SubscribeAsync(RoomHub.ChannelOf(room));
+        try
+        {
+            _lastDelivered = await store.GetLastIdAsync(room, cancellationToken);
+        }
+        catch
+        {
+            await subscription.UnsubscribeAsync();
+            throw;
+        }
+
+        _subscription = subscription;
+        subscription.OnMessage(OnMessageAsync);
+    }
+
+    /// <summary>What a joining member is sent: never beyond the last delivered id, where its live delivery starts.</summary>
+    private async Task<(IReadOnlyList<StoredMessage> Messages, bool Recovered)> ReadSnapshotAsync(long? since, CancellationToken cancellationToken)
+    {
+        if (since is { } after)
+        {
+            var missed = await store.GetRangeAsync(room, after, _lastDelivered, limits.RecoveryLimit + 1, cancellationToken);
+            if (missed.Count <= limits.RecoveryLimit)
+            {
+                return (missed, true);
+            }
+        }
+
+        return (await store.GetLatestAsync(room, limits.PageSize, _lastDelivered, cancellationToken), false);
+    }
+
+    private async Task CloseAsync()
+    {
+        Volatile.Write(ref _closed, true);
+        if (_subscription is not { } subscription)
+        {
+            return;
+        }
+
+        _subscription = null;
+        try
+        {
+            await subscription.UnsubscribeAsync();
+        }
+        catch (RedisException exception)
+        {
+            // Closed here either way; Redis forgets the subscription with the connection.
+            LogUnsubscribeFailed(logger, room, exception.GetType().Name);
+        }
+    }
+
+    private async Task DeliverStoredAfterLastAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var missed = await store.GetRangeAsync(room, _lastDelivered, long.MaxValue, CatchUpPage, cancellationToken);
+            foreach (var message in missed)
+            {
+                Deliver(message, traceParent: null);
+            }
+
+            telemetry.GapFilled(missed.Count);
+            if (missed.Count < CatchUpPage)
+            {
+                return;
+            }
         }
     }
 
@@ -186,13 +259,13 @@ internal sealed partial class RoomChannel(
     {
         try
         {
-            var missing = await store.GetBetweenAsync(room, _lastDelivered, beforeId, CancellationToken.None);
+            var missing = await store.GetRangeAsync(room, _lastDelivered, beforeId - 1, int.MaxValue, CancellationToken.None);
             foreach (var message in missing)
             {
                 Deliver(message, traceParent: null);
             }
 
-            metrics.GapFilled(missing.Count);
+            telemetry.GapFilled(missing.Count);
             return true;
         }
         catch (Exception exception)
@@ -205,27 +278,31 @@ internal sealed partial class RoomChannel(
     private void Deliver(StoredMessage message, string? traceParent)
     {
         ActivityContext.TryParse(traceParent, traceState: null, out var parent);
-        using var activity = ChatTelemetry.Source.StartActivity("chat.deliver", ActivityKind.Consumer, parent);
+        using var activity = ChatTelemetry.ActivitySource.StartActivity("chat.deliver", ActivityKind.Consumer, parent);
         activity?.SetTag("chat.room", room);
         activity?.SetTag("chat.message.id", message.Id);
         activity?.SetTag("chat.members", _members.Length);
 
+        // Serialised once per replica; every member queues the same bytes.
         var frame = JsonSerializer.SerializeToUtf8Bytes(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame);
         foreach (var member in _members)
         {
-            member.Deliver(message, frame);
+            member.Send(frame);
         }
 
         _lastDelivered = message.Id;
-        metrics.FannedOut(timeProvider.GetUtcNow() - message.SentAt);
+        telemetry.FannedOut(timeProvider.GetUtcNow() - message.SentAt);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed message on the channel of room {Room}")]
+    [LoggerMessage(LogLevel.Warning, "Ignored a malformed message on the channel of room {Room}")]
     private static partial void LogMalformedEnvelope(ILogger logger, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: could not read messages {AfterId}..{BeforeId} from chatdb ({Error}); delivery waits for the next attempt")]
+    [LoggerMessage(LogLevel.Warning, "Room {Room}: could not read messages {AfterId}..{BeforeId} from chatdb ({Error}); delivery waits for the next attempt")]
     private static partial void LogGapFillFailed(ILogger logger, string room, long afterId, long beforeId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: catch-up after reconnect failed ({Error})")]
+    [LoggerMessage(LogLevel.Warning, "Room {Room}: could not unsubscribe ({Error})")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string room, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Room {Room}: catch-up failed ({Error}); trying again in a second")]
     private static partial void LogCatchUpFailed(ILogger logger, string room, string error);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChatApi.Messages;
 using ChatApi.Protocol;
 using ChatApi.Telemetry;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace ChatApi.Rooms;
@@ -11,23 +12,31 @@ namespace ChatApi.Rooms;
 /// <summary>
 /// Fan-out across replicas: every stored message is published on its room's Redis channel
 /// (<c>chat:room:{name}</c>), and each replica subscribes to the rooms its local connections are in, one
-/// subscription per room however many members. Each room's <see cref="RoomChannel"/> delivers in id order exactly
-/// once, filling from chatdb whatever pub/sub skipped.
+/// subscription per room however many members. Each room's <see cref="RoomChannel"/> hands its members the
+/// <c>joined</c> frame and then every message in id order exactly once, filling from chatdb whatever pub/sub skipped.
 /// </summary>
-public sealed partial class RoomHub : IMessagePublisher, IDisposable
+public sealed class RoomHub : IMessagePublisher, IDisposable
 {
     private readonly ConcurrentDictionary<string, RoomChannel> _rooms = new(StringComparer.Ordinal);
     private readonly IConnectionMultiplexer _redis;
     private readonly MessageStore _store;
-    private readonly ChatMetrics _metrics;
+    private readonly RoomLimits _limits;
+    private readonly ChatTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RoomHub> _logger;
 
-    public RoomHub(IConnectionMultiplexer redis, MessageStore store, ChatMetrics metrics, TimeProvider timeProvider, ILogger<RoomHub> logger)
+    public RoomHub(
+        IConnectionMultiplexer redis,
+        MessageStore store,
+        IOptions<ChatApiOptions> options,
+        ChatTelemetry telemetry,
+        TimeProvider timeProvider,
+        ILogger<RoomHub> logger)
     {
         _redis = redis;
         _store = store;
-        _metrics = metrics;
+        _limits = new RoomLimits(options.Value.PageSize, options.Value.RecoveryLimit);
+        _telemetry = telemetry;
         _timeProvider = timeProvider;
         _logger = logger;
         _redis.ConnectionRestored += OnConnectionRestored;
@@ -36,27 +45,36 @@ public sealed partial class RoomHub : IMessagePublisher, IDisposable
     public static RedisChannel ChannelOf(string room) => RedisChannel.Literal($"chat:room:{room}");
 
     /// <summary>
-    /// Adds a member; completes once this replica is subscribed to the room, so every message stored from now on
-    /// reaches the member (the caller reads what was stored before from chatdb).
+    /// Joins <paramref name="member"/> to <paramref name="room"/>: it is sent the <c>joined</c> frame (what came after
+    /// <paramref name="since"/>, or the latest page), then every message stored after it. Joining again resends the
+    /// <c>joined</c> frame. Throws when chatdb or Redis cannot be read; the member is then not in the room.
     /// </summary>
-    public async Task JoinAsync(string room, IRoomMember member, CancellationToken cancellationToken)
+    public async Task JoinAsync(string room, long? since, IRoomMember member, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, _redis.GetSubscriber(), _store, _metrics, _timeProvider, _logger));
-            if (await channel.AddMemberAsync(member, cancellationToken))
+            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, _redis.GetSubscriber(), _store, _limits, _telemetry, _timeProvider, _logger));
+            try
             {
-                return;
+                if (await channel.JoinAsync(member, since, cancellationToken))
+                {
+                    return;
+                }
             }
-
-            // The channel closed (its last member left) between the lookup and the add: take a fresh one.
-            _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(room, channel));
+            finally
+            {
+                // The channel closed (its last member left, or its first join failed): the next join takes a fresh one.
+                if (channel.IsClosed)
+                {
+                    _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(room, channel));
+                }
+            }
         }
     }
 
     public async Task LeaveAsync(string room, IRoomMember member)
     {
-        if (_rooms.TryGetValue(room, out var channel) && await channel.RemoveMemberAsync(member))
+        if (_rooms.TryGetValue(room, out var channel) && await channel.LeaveAsync(member))
         {
             _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(room, channel));
         }
@@ -64,7 +82,7 @@ public sealed partial class RoomHub : IMessagePublisher, IDisposable
 
     public async Task PublishAsync(StoredMessage message, ActivityContext origin)
     {
-        using var activity = ChatTelemetry.Source.StartActivity("chat.publish", ActivityKind.Producer, origin);
+        using var activity = ChatTelemetry.ActivitySource.StartActivity("chat.publish", ActivityKind.Producer, origin);
         activity?.SetTag("chat.room", message.Room);
         activity?.SetTag("chat.message.id", message.Id);
         var envelope = new RoomEnvelope(message, activity?.Id ?? (origin == default ? null : FormatTraceParent(origin)));

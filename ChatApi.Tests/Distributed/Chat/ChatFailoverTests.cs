@@ -20,15 +20,49 @@ public sealed class ChatFailoverTests(ChatFailoverTopology fixture) : IClassFixt
     [Fact]
     public async Task Killing_a_replica_while_clients_send_loses_no_acknowledged_message()
     {
-        await RunFailoverAsync(crash: true);
+        try
+        {
+            await RunFailoverAsync(crash: true);
+        }
+        finally
+        {
+            await RestartVictimAsync();
+        }
     }
 
     [Fact]
     public async Task A_graceful_restart_closes_sessions_with_1012_after_acknowledging_what_it_received()
     {
-        var closeStatus = await RunFailoverAsync(crash: false);
+        try
+        {
+            var closeStatus = await RunFailoverAsync(crash: false);
+            Assert.Equal((WebSocketCloseStatus)1012, closeStatus);
+        }
+        finally
+        {
+            await RestartVictimAsync();
+        }
+    }
 
-        Assert.Equal((WebSocketCloseStatus)1012, closeStatus);
+    /// <summary>The next test starts with both replicas, whatever this one did.</summary>
+    private async Task RestartVictimAsync()
+    {
+        if (!await IsServingAsync(Topology.ChatApi[0]))
+        {
+            await Topology.StartAsync("chatapi-0");
+        }
+    }
+
+    private static async Task<bool> IsServingAsync(Uri replica)
+    {
+        try
+        {
+            return (await HealthProbe.GetAsync(replica, "/alive")).StatusCode == System.Net.HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     private async Task<WebSocketCloseStatus?> RunFailoverAsync(bool crash)
@@ -72,7 +106,14 @@ public sealed class ChatFailoverTests(ChatFailoverTopology fixture) : IClassFixt
         {
             if (sent == MessageCount / 2)
             {
-                // Stop or kill while sends are still in flight.
+                // Stop or kill while sends are still in flight, once some are acknowledged (on a loaded machine the
+                // first acks can take a while; 10 s is a generous bound, not a measurement).
+                var acksSeen = System.Diagnostics.Stopwatch.StartNew();
+                while (acked.IsEmpty && acksSeen.Elapsed < TimeSpan.FromSeconds(10))
+                {
+                    await Task.Delay(20);
+                }
+
                 _ = crash ? Topology.KillAsync("chatapi-0") : Topology.StopAsync("chatapi-0");
             }
 
@@ -140,8 +181,6 @@ public sealed class ChatFailoverTests(ChatFailoverTopology fixture) : IClassFixt
         }
 
         Assert.Equal(stored.Keys.Order(), observed.Select(frame => frame.Id()));
-
-        await Topology.StartAsync("chatapi-0");
         return closeStatus;
     }
 

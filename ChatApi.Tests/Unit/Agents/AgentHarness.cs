@@ -23,7 +23,7 @@ internal sealed class AgentHarness : IDisposable
             Tools,
             History,
             Answers,
-            new AgentMetrics(Meters),
+            new AgentTelemetry(Meters),
             Microsoft.Extensions.Options.Options.Create(Options),
             Timers,
             NullLogger<AgentRunner>.Instance);

@@ -6,9 +6,9 @@ namespace ChatApi.Tests.Unit.Chat;
 
 public sealed class ConnectionStateMachineTests
 {
-    private static ConnectionStateMachine Create(out ChatMetrics metrics)
+    private static ConnectionStateMachine Create(out ChatTelemetry metrics)
     {
-        metrics = new ChatMetrics(new TestMeterFactory());
+        metrics = new ChatTelemetry(new TestMeterFactory());
         return new ConnectionStateMachine("c1", metrics, NullLogger.Instance);
     }
 

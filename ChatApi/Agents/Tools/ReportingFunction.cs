@@ -9,12 +9,12 @@ namespace ChatApi.Agents.Tools;
 /// with a span and metrics. A failed tool ends the run: the invocation loop is told to stop instead of asking the
 /// model to recover, so a run's outcome is unambiguous and bounded.
 /// </summary>
-public sealed partial class ReportingFunction(AIFunction tool, AgentRun run, AgentMetrics metrics, TimeProvider timeProvider, ILogger logger)
+public sealed partial class ReportingFunction(AIFunction tool, AgentRun run, AgentTelemetry telemetry, TimeProvider timeProvider, ILogger logger)
     : DelegatingAIFunction(tool)
 {
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
-        using var activity = AgentTelemetry.Source.StartActivity("agent.tool");
+        using var activity = AgentTelemetry.ActivitySource.StartActivity("agent.tool");
         activity?.SetTag("gen_ai.tool.name", Name);
         activity?.SetTag("agent.run.id", run.RunId);
 
@@ -23,14 +23,14 @@ public sealed partial class ReportingFunction(AIFunction tool, AgentRun run, Age
         try
         {
             var result = await base.InvokeCoreAsync(arguments, cancellationToken);
-            metrics.ToolCalled(Name, succeeded: true, timeProvider.GetElapsedTime(started));
+            telemetry.ToolCalled(Name, succeeded: true, timeProvider.GetElapsedTime(started));
             run.ReportToolCompleted(Name, ToJson(result, result?.GetType()));
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The run is ending (cancelled or timed out); close the pair so clients never see a tool left open.
-            metrics.ToolCalled(Name, succeeded: false, timeProvider.GetElapsedTime(started));
+            telemetry.ToolCalled(Name, succeeded: false, timeProvider.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
             run.ReportToolFailed(Name, "cancelled");
             throw;
@@ -38,7 +38,7 @@ public sealed partial class ReportingFunction(AIFunction tool, AgentRun run, Age
         catch (Exception exception)
         {
             var error = exception is AgentToolException ? exception.Message : "the tool failed unexpectedly";
-            metrics.ToolCalled(Name, succeeded: false, timeProvider.GetElapsedTime(started));
+            telemetry.ToolCalled(Name, succeeded: false, timeProvider.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, error);
             if (exception is AgentToolException)
             {
@@ -66,9 +66,9 @@ public sealed partial class ReportingFunction(AIFunction tool, AgentRun run, Age
         _ => JsonSerializer.SerializeToElement(value, JsonSerializerOptions.GetTypeInfo(type!)),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Agent run {RunId}: tool {Tool} refused: {Error}")]
+    [LoggerMessage(LogLevel.Information, "Agent run {RunId}: tool {Tool} refused: {Error}")]
     private static partial void LogToolRefused(ILogger logger, string runId, string tool, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent run {RunId}: tool {Tool} failed unexpectedly")]
+    [LoggerMessage(LogLevel.Warning, "Agent run {RunId}: tool {Tool} failed unexpectedly")]
     private static partial void LogToolCrashed(ILogger logger, Exception exception, string runId, string tool);
 }
