@@ -55,6 +55,14 @@ public sealed class ChatApiOptions
     [Range(1, 200)]
     public int PageSize { get; set; } = 50;
 
+    /// <summary>
+    /// The longest a session's call to chatdb or Redis may take (storing a batch of sends, a join's snapshot, a history
+    /// page, subscribing a room) before the client gets <c>store_unavailable</c>. Well above a healthy batch (a few ms;
+    /// hundreds under saturation), well below what a user waits for before giving up.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long shutdown waits for clients to acknowledge the 1012 close before the host goes on.</summary>
     public TimeSpan ShutdownCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

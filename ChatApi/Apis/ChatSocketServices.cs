@@ -1,6 +1,7 @@
 using ChatApi.Auth;
 using ChatApi.Connections;
 using ChatApi.Hosting;
+using ChatApi.Readiness;
 using ChatApi.Telemetry;
 
 namespace ChatApi.Apis;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ChatApi.Messages;
 using ChatApi.Protocol;
+using ChatApi.Readiness;
 using ChatApi.Telemetry;
 
 namespace ChatApi.Connections;
@@ -180,7 +181,7 @@ internal sealed partial class ClientFrameHandler(ChatConnection connection, Conn
         connection.Enqueue(new ErrorFrame(code, message, reference), ChatJsonContext.Default.ErrorFrame);
 
     private static bool IsStoreOutage(Exception exception) =>
-        exception is Npgsql.NpgsqlException or TimeoutException or StackExchange.Redis.RedisException;
+        exception is DependencyUnavailableException or Npgsql.NpgsqlException or StackExchange.Redis.RedisException;
 
     [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId}: {Operation} failed, store unavailable ({Error})")]
     private static partial void LogStoreOutage(ILogger logger, string connectionId, string operation, string error);

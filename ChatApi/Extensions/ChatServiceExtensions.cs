@@ -4,6 +4,7 @@ using ChatApi.Data;
 using ChatApi.Hosting;
 using ChatApi.Messages;
 using ChatApi.Protocol;
+using ChatApi.Readiness;
 using ChatApi.Rooms;
 using ChatApi.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -33,6 +34,9 @@ public static class ChatServiceExtensions
         services.AddSingleton<MessageStore>();
         services.AddSingleton<RoomHub>();
         services.AddSingleton<IMessagePublisher>(provider => provider.GetRequiredService<RoomHub>());
+        services.AddSingleton<DependencyGuard>();
+        services.AddSingleton<StoredMessagePublisher>();
+        services.AddHostedService(provider => provider.GetRequiredService<StoredMessagePublisher>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         services.AddSingleton<ConnectionRegistry>();

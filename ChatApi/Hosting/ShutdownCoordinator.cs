@@ -1,6 +1,7 @@
 using ChatApi.Connections;
 using ChatApi.Messages;
 using ChatApi.Protocol;
+using ChatApi.Readiness;
 using Microsoft.Extensions.Options;
 
 namespace ChatApi.Hosting;

@@ -1,3 +1,4 @@
+using ChatApi.Readiness;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ChatApi.Hosting;

@@ -1,10 +1,14 @@
 using ChatApi.Protocol;
+using ChatApi.Readiness;
 using Npgsql;
 
 namespace ChatApi.Messages;
 
-/// <summary>Reads of <c>chat.messages</c>: pages, ranges (replays, gap fills, catch-ups) and the agent's search.</summary>
-public sealed class MessageStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Reads of <c>chat.messages</c>: pages, ranges (replays, gap fills, catch-ups) and the agent's search. Each read is
+/// guarded (<see cref="DependencyGuard"/>): refused at once while chatdb is known down, bounded while it hangs.
+/// </summary>
+public sealed class MessageStore(NpgsqlDataSource dataSource, DependencyGuard guard)
 {
     private const string Columns = "room, id, sender_id, sender, text, sent_at, client_msg_id";
 
@@ -37,12 +41,13 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The highest stored id of a room, 0 when it has none.</summary>
-    public async Task<long> GetLastIdAsync(string room, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT COALESCE(MAX(id), 0) FROM chat.messages WHERE room = $1");
-        command.Parameters.Add(new() { Value = room });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> GetLastIdAsync(string room, CancellationToken cancellationToken) =>
+        guard.RunAsync(DependencyChecks.Database, async token =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT COALESCE(MAX(id), 0) FROM chat.messages WHERE room = $1");
+            command.Parameters.Add(new() { Value = room });
+            return (long)(await command.ExecuteScalarAsync(token))!;
+        }, cancellationToken);
 
     /// <summary>Newest messages of a room whose text contains <paramref name="term"/> (case-insensitive), oldest first.</summary>
     public Task<IReadOnlyList<StoredMessage>> SearchAsync(string room, string term, int limit, CancellationToken cancellationToken) =>
@@ -51,23 +56,24 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
             [room, term, limit],
             cancellationToken);
 
-    private async Task<IReadOnlyList<StoredMessage>> QueryAsync(string sql, object[] parameters, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
+    private Task<IReadOnlyList<StoredMessage>> QueryAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
+        guard.RunAsync<IReadOnlyList<StoredMessage>>(DependencyChecks.Database, async token =>
         {
-            command.Parameters.Add(new() { Value = parameter });
-        }
+            await using var command = dataSource.CreateCommand(sql);
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new() { Value = parameter });
+            }
 
-        var messages = new List<StoredMessage>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            messages.Add(Read(reader));
-        }
+            var messages = new List<StoredMessage>();
+            await using var reader = await command.ExecuteReaderAsync(token);
+            while (await reader.ReadAsync(token))
+            {
+                messages.Add(Read(reader));
+            }
 
-        return messages;
-    }
+            return messages;
+        }, cancellationToken);
 
     internal static StoredMessage Read(NpgsqlDataReader reader) => new(
         reader.GetString(0),

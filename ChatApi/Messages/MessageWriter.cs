@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using ChatApi.Protocol;
+using ChatApi.Readiness;
 using ChatApi.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,7 +12,9 @@ namespace ChatApi.Messages;
 /// Persists sends in batches: every send queued while a transaction runs goes into the next one, so throughput grows
 /// with load instead of the node serialising on one insert per message. A batch allocates ids per room (the room row's
 /// lock orders commits by id across replicas), inserts with multi-row <c>unnest</c>, resolves resends through the
-/// (sender, clientMsgId) unique index, commits, completes every waiting send, and only then publishes.
+/// (sender, clientMsgId) unique index, commits, completes every waiting send, and hands the new messages to the
+/// <see cref="StoredMessagePublisher"/>. A batch is guarded (<see cref="DependencyGuard"/>): while chatdb is known down
+/// or hangs past the timeout, its sends get <c>store_unavailable</c> (the client resends with the same clientMsgId).
 /// </summary>
 public sealed partial class MessageWriter : BackgroundService
 {
@@ -20,7 +23,8 @@ public sealed partial class MessageWriter : BackgroundService
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly IMessagePublisher _publisher;
+    private readonly DependencyGuard _guard;
+    private readonly StoredMessagePublisher _publisher;
     private readonly ChatTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageWriter> _logger;
@@ -28,13 +32,15 @@ public sealed partial class MessageWriter : BackgroundService
 
     public MessageWriter(
         NpgsqlDataSource dataSource,
-        IMessagePublisher publisher,
+        DependencyGuard guard,
+        StoredMessagePublisher publisher,
         ChatTelemetry telemetry,
         TimeProvider timeProvider,
         IOptions<ChatApiOptions> options,
         ILogger<MessageWriter> logger)
     {
         _dataSource = dataSource;
+        _guard = guard;
         _publisher = publisher;
         _telemetry = telemetry;
         _timeProvider = timeProvider;
@@ -121,13 +127,13 @@ public sealed partial class MessageWriter : BackgroundService
         List<(PendingMessage Pending, StoredMessage Message)> inserted;
         try
         {
-            inserted = await StoreAsync(unique);
+            inserted = await _guard.RunAsync(DependencyChecks.Database, cancellationToken => StoreAsync(unique, cancellationToken), CancellationToken.None);
         }
         catch (Exception exception)
         {
             // Whatever went wrong, these sends are not acknowledged (their clients may resend with the same
             // clientMsgId) and the writer goes on: one bad batch must never stop the node's persistence.
-            var outage = exception is NpgsqlException or TimeoutException;
+            var outage = exception is NpgsqlException or DependencyUnavailableException;
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             if (outage)
             {
@@ -154,27 +160,17 @@ public sealed partial class MessageWriter : BackgroundService
 
         _telemetry.Persisted(inserted.Count, batch.Count, _timeProvider.GetElapsedTime(started));
 
-        // Durable and acknowledged; now tell every replica. Publishes are pipelined in id order on one connection.
-        try
-        {
-            await Task.WhenAll(inserted.Select(stored => _publisher.PublishAsync(stored.Message, stored.Pending.Origin)));
-        }
-        catch (Exception exception)
-        {
-            // The messages are stored; replicas fill the gap from chatdb when the next message or a reconnect comes.
-            LogPublishFailed(_logger, inserted.Count, exception.GetType().Name);
-        }
     }
 
     /// <summary>
     /// One transaction: allocate ids, insert, look up resends; completes each pending send once committed and returns
     /// the sends that were stored now (not resends), each with its message, in room and id order.
     /// </summary>
-    private async Task<List<(PendingMessage Pending, StoredMessage Message)>> StoreAsync(List<PendingMessage> batch)
+    private async Task<List<(PendingMessage Pending, StoredMessage Message)>> StoreAsync(List<PendingMessage> batch, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // Rooms in a fixed order so two replicas never wait on each other's room locks in opposite orders.
         var rooms = batch.GroupBy(p => p.Message.Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
@@ -191,8 +187,8 @@ public sealed partial class MessageWriter : BackgroundService
         {
             allocate.Parameters.Add(new() { Value = rooms.Select(g => g.Key).ToArray() });
             allocate.Parameters.Add(new() { Value = rooms.Select(g => (long)g.Count()).ToArray() });
-            await using var reader = await allocate.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            await using var reader = await allocate.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
                 lastIds[reader.GetString(0)] = reader.GetInt64(1);
             }
@@ -228,8 +224,8 @@ public sealed partial class MessageWriter : BackgroundService
             insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Text).ToArray() });
             insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.ClientMsgId).ToArray() });
             insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.SentAt.UtcDateTime).ToArray() });
-            await using var reader = await insert.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
                 inserted.Add((reader.GetString(0), reader.GetInt64(1)));
             }
@@ -249,23 +245,40 @@ public sealed partial class MessageWriter : BackgroundService
                 transaction);
             lookup.Parameters.Add(new() { Value = resent.Select(m => m.SenderId).ToArray() });
             lookup.Parameters.Add(new() { Value = resent.Select(m => m.ClientMsgId).ToArray() });
-            await using var reader = await lookup.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            await using var reader = await lookup.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
                 var original = MessageStore.Read(reader);
                 originals[(original.SenderId, original.ClientMsgId!)] = original;
             }
         }
 
-        await transaction.CommitAsync();
+        await transaction.CommitAsync(cancellationToken);
 
+        // Committed: tell every replica whatever happens to the caller's wait. Originals of resends too: their first
+        // copy may have been committed by a batch whose caller gave up waiting, and repeats are dropped by id.
         var stored = new List<(PendingMessage Pending, StoredMessage Message)>(candidates.Count);
+        var announce = new List<(StoredMessage Message, ActivityContext Origin)>(candidates.Count);
+        foreach (var (pending, candidate) in candidates)
+        {
+            if (inserted.Contains((candidate.Room, candidate.Id)))
+            {
+                stored.Add((pending, candidate));
+                announce.Add((candidate, pending.Origin));
+            }
+            else if (originals.TryGetValue((candidate.SenderId, candidate.ClientMsgId!), out var original))
+            {
+                announce.Add((original, pending.Origin));
+            }
+        }
+
+        _publisher.Enqueue([.. announce.OrderBy(item => item.Message.Room, StringComparer.Ordinal).ThenBy(item => item.Message.Id)]);
+
         foreach (var (pending, candidate) in candidates)
         {
             if (inserted.Contains((candidate.Room, candidate.Id)))
             {
                 pending.Complete(new StoreResult.Stored(candidate, Duplicate: false));
-                stored.Add((pending, candidate));
             }
             else
             {
@@ -283,7 +296,4 @@ public sealed partial class MessageWriter : BackgroundService
 
     [LoggerMessage(LogLevel.Error, "Unexpected failure persisting a batch of {Count} messages; senders get store_unavailable")]
     private static partial void LogPersistBug(ILogger logger, Exception exception, int count);
-
-    [LoggerMessage(LogLevel.Warning, "Could not publish {Count} stored messages ({Error}); replicas will fill the gap from chatdb")]
-    private static partial void LogPublishFailed(ILogger logger, int count, string error);
 }

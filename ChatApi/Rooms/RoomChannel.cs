@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ChatApi.Messages;
 using ChatApi.Protocol;
+using ChatApi.Readiness;
 using ChatApi.Telemetry;
 using StackExchange.Redis;
 
@@ -22,6 +23,7 @@ internal sealed partial class RoomChannel(
     string room,
     ISubscriber subscriber,
     MessageStore store,
+    DependencyGuard guard,
     RoomLimits limits,
     ChatTelemetry telemetry,
     TimeProvider timeProvider,
@@ -137,7 +139,7 @@ internal sealed partial class RoomChannel(
         }
 
         // Subscribe first, then read where the room stands: anything committed later arrives on the channel.
-        var subscription = await subscriber.SubscribeAsync(RoomHub.ChannelOf(room));
+        var subscription = await guard.RunAsync(DependencyChecks.Cache, _ => subscriber.SubscribeAsync(RoomHub.ChannelOf(room)), cancellationToken);
         try
         {
             _lastDelivered = await store.GetLastIdAsync(room, cancellationToken);

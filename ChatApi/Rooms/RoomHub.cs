@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ChatApi.Messages;
 using ChatApi.Protocol;
+using ChatApi.Readiness;
 using ChatApi.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,6 +21,7 @@ public sealed class RoomHub : IMessagePublisher, IDisposable
     private readonly ConcurrentDictionary<string, RoomChannel> _rooms = new(StringComparer.Ordinal);
     private readonly IConnectionMultiplexer _redis;
     private readonly MessageStore _store;
+    private readonly DependencyGuard _guard;
     private readonly RoomLimits _limits;
     private readonly ChatTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
@@ -28,6 +30,7 @@ public sealed class RoomHub : IMessagePublisher, IDisposable
     public RoomHub(
         IConnectionMultiplexer redis,
         MessageStore store,
+        DependencyGuard guard,
         IOptions<ChatApiOptions> options,
         ChatTelemetry telemetry,
         TimeProvider timeProvider,
@@ -35,6 +38,7 @@ public sealed class RoomHub : IMessagePublisher, IDisposable
     {
         _redis = redis;
         _store = store;
+        _guard = guard;
         _limits = new RoomLimits(options.Value.PageSize, options.Value.RecoveryLimit);
         _telemetry = telemetry;
         _timeProvider = timeProvider;
@@ -53,7 +57,7 @@ public sealed class RoomHub : IMessagePublisher, IDisposable
     {
         while (true)
         {
-            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, _redis.GetSubscriber(), _store, _limits, _telemetry, _timeProvider, _logger));
+            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, _redis.GetSubscriber(), _store, _guard, _limits, _telemetry, _timeProvider, _logger));
             try
             {
                 if (await channel.JoinAsync(member, since, cancellationToken))

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ChatApi.Hosting;
+namespace ChatApi.Readiness;
 
 /// <summary>
 /// Whether this node may take new sessions, answered without I/O at every <c>/ws</c> request: from the latest
@@ -15,6 +15,13 @@ public sealed class ReadinessState(TimeProvider timeProvider)
     private volatile bool _shuttingDown;
 
     public bool IsShuttingDown => _shuttingDown;
+
+    /// <summary>
+    /// True when the latest report (refreshed every second) says <paramref name="check"/> failed: an outage already
+    /// known, so callers answer at once instead of waiting on the dependency. False when unknown or stale.
+    /// </summary>
+    public bool IsKnownDown(string check) =>
+        _latest is { } latest && timeProvider.GetUtcNow() - latest.At < Staleness && latest.Unhealthy.Contains(check);
 
     public void BeginShutdown() => _shuttingDown = true;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ChatApi.Hosting;
+namespace ChatApi.Readiness;
 
 /// <summary>Feeds every background readiness report to <see cref="ReadinessState"/>.</summary>
 public sealed class ReadinessPublisher(ReadinessState readiness) : IHealthCheckPublisher
