@@ -1,7 +1,6 @@
 using System.Globalization;
 using AuthService.Apis.Contracts;
 using AuthService.Keys;
-using AuthService.Revocation;
 using AuthService.Tokens;
 using AuthService.Users;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
 using AuthService.Configuration;
 using AuthService.Data;
+using AuthService.Hosting;
 using AuthService.Keys;
 using AuthService.Revocation;
 using AuthService.Telemetry;
@@ -54,7 +55,7 @@ public static class AuthServiceExtensions
 
         // Hosted services start in this order, and all of them before the server accepts requests:
         // schema and first signing key, then (Development only) the demo user, then the rotation loop.
-        services.AddHostedService<AuthDatabaseInitializer>();
+        services.AddHostedService<StartupInitializer>();
         if (builder.Environment.IsDevelopment())
         {
             services.AddHostedService<DevelopmentUserSeeder>();

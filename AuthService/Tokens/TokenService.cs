@@ -1,5 +1,4 @@
 using AuthService.Configuration;
-using AuthService.Revocation;
 using AuthService.Telemetry;
 using AuthService.Throttling;
 using AuthService.Users;

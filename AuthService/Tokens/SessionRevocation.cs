@@ -1,9 +1,9 @@
 using AuthService.Configuration;
+using AuthService.Revocation;
 using AuthService.Telemetry;
-using AuthService.Tokens;
 using Microsoft.Extensions.Options;
 
-namespace AuthService.Revocation;
+namespace AuthService.Tokens;
 
 /// <summary>
 /// Ends sessions: the refresh family in PostgreSQL (no new access tokens) and the denylist in Redis (the access
