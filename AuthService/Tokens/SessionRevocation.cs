@@ -1,6 +1,7 @@
 using AuthService.Configuration;
 using AuthService.Revocation;
 using AuthService.Telemetry;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 
 namespace AuthService.Tokens;
