@@ -41,6 +41,6 @@ public sealed partial class StartupInitializer(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The database is not ready (attempt {Attempt}); retrying in {DelayMs} ms.")]
+    [LoggerMessage(LogLevel.Warning, "The database is not ready (attempt {Attempt}); retrying in {DelayMs} ms.")]
     private static partial void LogDatabaseNotReady(ILogger logger, int attempt, double delayMs, Exception exception);
 }

@@ -75,9 +75,9 @@ public sealed partial class SessionRevocation(
 
     private DateTimeOffset SessionDenylistEnd(DateTimeOffset now) => now + SessionTtl;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} revoked by its owner.")]
+    [LoggerMessage(LogLevel.Information, "Session {SessionId} of user {UserId} revoked by its owner.")]
     private static partial void LogRevoked(ILogger logger, Guid sessionId, Guid userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reuse: session {SessionId} of user {UserId} revoked.")]
+    [LoggerMessage(LogLevel.Warning, "Refresh token reuse: session {SessionId} of user {UserId} revoked.")]
     private static partial void LogReuseRevoked(ILogger logger, Guid sessionId, Guid userId);
 }
