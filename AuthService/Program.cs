@@ -10,5 +10,7 @@ app.UseStatusCodePages();
 
 app.MapDefaultEndpoints();
 app.MapAuthApi();
+// In every environment: the API's description is no secret, and clients generate from it.
+app.MapOpenApi();
 
 app.Run();

@@ -1,12 +1,13 @@
-using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Hosting.AuthPath;
 using StackExchange.Redis;
 
 namespace AuthService.Tests.Distributed;
 
 /// <summary>
-/// What ChatApi relies on: revocations are denylisted in Redis with self-cleaning TTLs and announced on
-/// <c>auth:revocations</c> as <c>{"jti","sid","sub","exp"}</c>.
+/// What ChatApi relies on: revocations are denylisted in Redis (<see cref="RevocationKeys"/>) with self-cleaning TTLs
+/// and announced as a <see cref="RevocationNotice"/> (the wire format itself is pinned by
+/// <c>Unit/RevocationWireFormatTests</c>).
 /// </summary>
 [Collection(SharedTopologyFixture.Collection)]
 public sealed class RevocationNoticeTests(SharedTopologyFixture fixture) : IAsyncLifetime
@@ -21,7 +22,7 @@ public sealed class RevocationNoticeTests(SharedTopologyFixture fixture) : IAsyn
     public async Task InitializeAsync()
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Topology.CacheConnectionString);
-        var subscription = await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("auth:revocations"));
+        var subscription = await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RevocationNotice.Channel));
         subscription.OnMessage(message => _notices.Writer.TryWrite(message.Message.ToString()));
     }
 
@@ -34,13 +35,14 @@ public sealed class RevocationNoticeTests(SharedTopologyFixture fixture) : IAsyn
         await _auth.RevokeAsync(tokens.AccessToken);
 
         var notice = await NextNoticeForAsync(claims.Sid!);
-        Assert.Equal(claims.Jti, notice.GetProperty("jti").GetString());
-        Assert.Equal(user.UserId.ToString(), notice.GetProperty("sub").GetString());
-        Assert.InRange(notice.GetProperty("exp").GetInt64(), claims.Exp!.Value, DateTimeOffset.UtcNow.Add(SessionDenylistTtl).ToUnixTimeSeconds() + 1);
+        Assert.Equal(claims.Jti, notice.TokenId);
+        Assert.Equal(user.UserId.ToString(), notice.UserId);
+        Assert.NotNull(notice.ExpiresAt);
+        Assert.InRange(notice.ExpiresAt.Value, claims.Exp!.Value, DateTimeOffset.UtcNow.Add(SessionDenylistTtl).ToUnixTimeSeconds() + 1);
 
         var database = _redis.GetDatabase();
-        var jtiTtl = await database.KeyTimeToLiveAsync($"auth:revoked:jti:{claims.Jti}");
-        var sidTtl = await database.KeyTimeToLiveAsync($"auth:revoked:sid:{claims.Sid}");
+        var jtiTtl = await database.KeyTimeToLiveAsync(RevocationKeys.ForToken(claims.Jti!));
+        var sidTtl = await database.KeyTimeToLiveAsync(RevocationKeys.ForSession(claims.Sid!));
         Assert.NotNull(jtiTtl);
         Assert.NotNull(sidTtl);
         Assert.InRange(jtiTtl.Value, TimeSpan.FromMinutes(14), SessionDenylistTtl);
@@ -57,21 +59,25 @@ public sealed class RevocationNoticeTests(SharedTopologyFixture fixture) : IAsyn
         using var reuse = await _auth.SendRefreshAsync(tokens.RefreshToken);
 
         var notice = await NextNoticeForAsync(sid);
-        Assert.Equal(JsonValueKind.Null, notice.GetProperty("jti").ValueKind);
-        Assert.Equal(user.UserId.ToString(), notice.GetProperty("sub").GetString());
-        Assert.True(await _redis.GetDatabase().KeyExistsAsync($"auth:revoked:sid:{sid}"));
+        Assert.Null(notice.TokenId);
+        Assert.Equal(user.UserId.ToString(), notice.UserId);
+        Assert.NotNull(notice.ExpiresAt);
+        Assert.True(await _redis.GetDatabase().KeyExistsAsync(RevocationKeys.ForSession(sid)));
     }
 
-    private async Task<JsonElement> NextNoticeForAsync(string sid)
+    private async Task<RevocationNotice> NextNoticeForAsync(string sid)
     {
         using var timeout = new CancellationTokenSource(NoticeBound);
         while (true)
         {
-            var json = JsonDocument.Parse(await _notices.Reader.ReadAsync(timeout.Token)).RootElement;
-            Assert.Equal(["exp", "jti", "sid", "sub"], json.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
-            if (json.GetProperty("sid").GetString() == sid)
+            var json = await _notices.Reader.ReadAsync(timeout.Token);
+            var notice = RevocationNotice.FromJson(json);
+            Assert.NotNull(notice);
+            // Exactly what the shared record writes: nothing added, nothing left out.
+            Assert.Equal(notice.ToJson(), json);
+            if (notice.SessionId == sid)
             {
-                return json;
+                return notice;
             }
         }
     }

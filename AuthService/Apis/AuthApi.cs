@@ -1,7 +1,6 @@
 using System.Globalization;
 using AuthService.Apis.Contracts;
 using AuthService.Keys;
-using AuthService.Revocation;
 using AuthService.Tokens;
 using AuthService.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,15 +20,52 @@ public static class AuthApi
     {
         var api = app.MapGroup("/auth")
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodySize))
-            .WithTags("Auth");
+            .WithTags("Auth")
+            // Each of them needs PostgreSQL or Redis: an outage answers 503 with Retry-After (DependencyUnavailableExceptionHandler).
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapPost("/register", RegisterAsync);
-        api.MapPost("/token", IssueTokenAsync);
-        api.MapPost("/refresh", RefreshAsync);
-        api.MapPost("/revoke", RevokeAsync);
-        api.MapPost("/introspect", IntrospectAsync);
+        api.MapPost("/register", RegisterAsync)
+            .WithName("Register")
+            .WithSummary("Register a user")
+            .WithDescription("Creates an account. The username is 3 to 32 characters of a-z, 0-9, '_', '.' or '-', the password 8 to 128 characters; 400 names each invalid field, 409 means the username is taken.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesRefusedBodyProblems();
 
-        app.MapGet("/.well-known/jwks.json", GetJsonWebKeySet).WithTags("Auth");
+        api.MapPost("/token", IssueTokenAsync)
+            .WithName("IssueToken")
+            .WithSummary("Log in (password grant)")
+            .WithDescription("Starts a session: an access token and its refresh token (Cache-Control: no-store). 401 is the same answer for an unknown user, a wrong password and a disabled account; 429, with Retry-After, while failed logins for the username or from the client are throttled.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesRefusedBodyProblems();
+
+        api.MapPost("/refresh", RefreshAsync)
+            .WithName("RefreshToken")
+            .WithSummary("Rotate a refresh token")
+            .WithDescription("Spends the refresh token and answers a new pair in the same session (Cache-Control: no-store). 401 for an unknown, expired, spent or revoked token; presenting a spent one also revokes its whole session.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesRefusedBodyProblems();
+
+        api.MapPost("/revoke", RevokeAsync)
+            .WithName("RevokeToken")
+            .WithSummary("Log out")
+            .WithDescription("Revokes the bearer access token (Authorization: Bearer) and its whole session; revoking it again answers 204 too. 401, with WWW-Authenticate, when the token is missing or invalid.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        api.MapPost("/introspect", IntrospectAsync)
+            .WithName("IntrospectToken")
+            .WithSummary("Check an access token")
+            .WithDescription("{\"active\":false} for anything not good right now (invalid, expired, revoked, user disabled or gone); otherwise the token's subject, username, jti, sid and exp (unix seconds).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesRefusedBodyProblems();
+
+        app.MapGet("/.well-known/jwks.json", GetJsonWebKeySet)
+            .WithTags("Auth")
+            .WithName("GetJsonWebKeySet")
+            .WithSummary("Public signing keys (JWKS)")
+            .WithDescription("The ES256 keys whose tokens may still be in date, including the next key before it signs (Cache-Control: public, max-age=60). Served from memory: no dependency is called.");
 
         return app;
     }
@@ -130,6 +166,14 @@ public static class AuthApi
         response.Headers.CacheControl = "public, max-age=60";
         return TypedResults.Ok(new JsonWebKeySetResponse([.. keys.PublishedKeys().Select(JsonWebKeyResponse.From)]));
     }
+
+    /// <summary>
+    /// A body refused before it is read: over <see cref="MaxRequestBodySize"/> (413) or not JSON (415). Malformed JSON
+    /// is a 400, declared with each endpoint (register's is its validation problem).
+    /// </summary>
+    private static RouteHandlerBuilder ProducesRefusedBodyProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static void NoStore(HttpResponse response)
     {

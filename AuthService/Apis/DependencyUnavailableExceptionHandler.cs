@@ -48,6 +48,6 @@ public sealed partial class DependencyUnavailableExceptionHandler(
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Path}: dependency unavailable ({ExceptionType}).")]
+    [LoggerMessage(LogLevel.Warning, "Answered 503 to {Path}: dependency unavailable ({ExceptionType}).")]
     private static partial void LogDependencyUnavailable(ILogger logger, PathString path, string exceptionType);
 }

@@ -54,6 +54,6 @@ public sealed partial class AuthSchemaMigrator(NpgsqlDataSource dataSource, Time
         await transaction.CommitAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied auth schema migration {Version}.")]
+    [LoggerMessage(LogLevel.Information, "Applied auth schema migration {Version}.")]
     private static partial void LogMigrationApplied(ILogger logger, int version);
 }

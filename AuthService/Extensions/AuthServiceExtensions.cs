@@ -1,5 +1,6 @@
 using AuthService.Configuration;
 using AuthService.Data;
+using AuthService.Hosting;
 using AuthService.Keys;
 using AuthService.Revocation;
 using AuthService.Telemetry;
@@ -26,6 +27,7 @@ public static class AuthServiceExtensions
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
         services.AddSingleton<AuthTelemetry>();
+        services.AddOpenApi();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
 
@@ -54,7 +56,7 @@ public static class AuthServiceExtensions
 
         // Hosted services start in this order, and all of them before the server accepts requests:
         // schema and first signing key, then (Development only) the demo user, then the rotation loop.
-        services.AddHostedService<AuthDatabaseInitializer>();
+        services.AddHostedService<StartupInitializer>();
         if (builder.Environment.IsDevelopment())
         {
             services.AddHostedService<DevelopmentUserSeeder>();

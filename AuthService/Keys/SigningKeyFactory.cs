@@ -73,12 +73,12 @@ public sealed partial class SigningKeyFactory(SigningKeyProtector protector, ILo
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Signing key {Kid} cannot be decrypted with the configured Auth:SigningKeyEncryptionSecret (every replica needs the same secret); it only verifies tokens.")]
+    [LoggerMessage(LogLevel.Error, "Signing key {Kid} cannot be decrypted with the configured Auth:SigningKeyEncryptionSecret (every replica needs the same secret); it only verifies tokens.")]
     private static partial void LogUndecryptable(ILogger logger, string kid);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key {Kid} uses unsupported algorithm {Algorithm}; ignored.")]
+    [LoggerMessage(LogLevel.Warning, "Signing key {Kid} uses unsupported algorithm {Algorithm}; ignored.")]
     private static partial void LogUnsupportedAlgorithm(ILogger logger, string kid, string algorithm);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key {Kid} has an unreadable public key; ignored.")]
+    [LoggerMessage(LogLevel.Warning, "Signing key {Kid} has an unreadable public key; ignored.")]
     private static partial void LogUnreadablePublicKey(ILogger logger, string kid);
 }

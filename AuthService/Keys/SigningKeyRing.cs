@@ -123,9 +123,9 @@ public sealed partial class SigningKeyRing(
         Interlocked.Exchange(ref _lastLoadTimestamp, timeProvider.GetTimestamp());
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created signing key {Kid}: signs from {ActivatesAt:O} until {RetiresAt:O}.")]
+    [LoggerMessage(LogLevel.Information, "Created signing key {Kid}: signs from {ActivatesAt:O} until {RetiresAt:O}.")]
     private static partial void LogKeyCreated(ILogger logger, string kid, DateTimeOffset activatesAt, DateTimeOffset retiresAt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired signing key(s).")]
+    [LoggerMessage(LogLevel.Information, "Deleted {Count} expired signing key(s).")]
     private static partial void LogKeysDeleted(ILogger logger, int count);
 }

@@ -37,6 +37,6 @@ public sealed partial class SigningKeyRotationService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key maintenance failed; retrying at the next check.")]
+    [LoggerMessage(LogLevel.Warning, "Signing key maintenance failed; retrying at the next check.")]
     private static partial void LogMaintenanceFailed(ILogger logger, Exception exception);
 }

@@ -119,6 +119,6 @@ public sealed partial class LoginThrottle(IConnectionMultiplexer redis, IOptions
     private static TimeSpan RetryAfter(TimeSpan? remaining, TimeSpan window) =>
         remaining is { } ttl && ttl > TimeSpan.Zero ? ttl : window;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Login throttling is unavailable (Redis unreachable); allowing the attempt.")]
+    [LoggerMessage(LogLevel.Warning, "Login throttling is unavailable (Redis unreachable); allowing the attempt.")]
     private static partial void LogFailingOpen(ILogger logger, Exception? exception);
 }

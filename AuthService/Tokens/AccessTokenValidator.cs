@@ -85,6 +85,6 @@ public sealed partial class AccessTokenValidator(
         return (new AccessTokenClaims(userId, username, jti, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), key.Kid), string.Empty);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Access token rejected: {Reason}.")]
+    [LoggerMessage(LogLevel.Debug, "Access token rejected: {Reason}.")]
     private static partial void LogRejected(ILogger logger, string reason);
 }

@@ -1,21 +1,5 @@
 namespace AuthService.Tokens;
 
-/// <summary>What presenting a refresh token did.</summary>
-public enum RefreshOutcome
-{
-    /// <summary>The token was live: it is now spent and its successor stored.</summary>
-    Rotated,
-
-    /// <summary>The token had been spent already: the whole family is now revoked.</summary>
-    ReuseDetected,
-
-    /// <summary>The token belongs to a family revoked earlier (logout, or reuse before).</summary>
-    FamilyRevoked,
-
-    /// <summary>Unknown or expired.</summary>
-    Rejected,
-}
-
 /// <summary>
 /// The outcome of presenting a refresh token, with its session and user when the token was known, and when the
 /// family was revoked if it had been before.

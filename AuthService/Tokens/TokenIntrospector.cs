@@ -49,6 +49,6 @@ public sealed partial class TokenIntrospector(
     }
 
     // The token id only (never the token): lets an operator, and the single-flight test, count introspections per token.
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Introspected token {TokenId}: {Result}")]
+    [LoggerMessage(LogLevel.Debug, "Introspected token {TokenId}: {Result}")]
     private static partial void LogIntrospected(ILogger logger, string tokenId, string result);
 }

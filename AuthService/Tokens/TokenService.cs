@@ -1,5 +1,4 @@
 using AuthService.Configuration;
-using AuthService.Revocation;
 using AuthService.Telemetry;
 using AuthService.Throttling;
 using AuthService.Users;
@@ -100,6 +99,6 @@ public sealed partial class TokenService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refresh refused: user {UserId} is disabled or gone.")]
+    [LoggerMessage(LogLevel.Information, "Refresh refused: user {UserId} is disabled or gone.")]
     private static partial void LogRefreshForDisabledUser(ILogger logger, Guid userId);
 }

@@ -16,6 +16,6 @@ public sealed partial class DevelopmentUserSeeder(UserAccounts accounts, ILogger
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Development: created the demo user '{Username}'.")]
+    [LoggerMessage(LogLevel.Information, "Development: created the demo user '{Username}'.")]
     private static partial void LogSeeded(ILogger logger, string username);
 }

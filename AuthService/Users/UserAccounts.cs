@@ -52,6 +52,6 @@ public sealed partial class UserAccounts(UserStore store, IPasswordHasher<User> 
         return user.Disabled ? null : user;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Upgraded the password hash of user {UserId} to the current format.")]
+    [LoggerMessage(LogLevel.Information, "Upgraded the password hash of user {UserId} to the current format.")]
     private static partial void LogPasswordRehashed(ILogger logger, Guid userId);
 }

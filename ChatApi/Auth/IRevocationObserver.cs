@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Hosting.AuthPath;
+
 namespace ChatApi.Auth;
 
 /// <summary>Told about every revocation notice, after the token cache has forgotten the revoked tokens.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -6,9 +7,9 @@ namespace ChatApi.Auth;
 
 /// <summary>
 /// The shared token cache in Redis (<c>chat:tokens:{sha256}</c> → the user as JSON, TTL ≤ exp and ≤ the cache
-/// lifetime), read together with AuthService's denylist keys (<c>auth:revoked:jti:{jti}</c>,
-/// <c>auth:revoked:sid:{sid}</c>) in one MGET: another replica's entry cannot be found by jti when a revocation
-/// notice arrives, so the denylist is what keeps a revoked token from being served out of it.
+/// lifetime), read together with AuthService's denylist keys (<see cref="RevocationKeys"/>, by jti and by sid) in one
+/// MGET: another replica's entry cannot be found by jti when a revocation notice arrives, so the denylist is what
+/// keeps a revoked token from being served out of it.
 /// </summary>
 internal sealed partial class RedisDistributedTokenStore(
     IConnectionMultiplexer redis,
@@ -17,8 +18,6 @@ internal sealed partial class RedisDistributedTokenStore(
     ILogger<RedisDistributedTokenStore> logger) : IDistributedTokenStore
 {
     public const string TokenKeyPrefix = "chat:tokens:";
-    public const string RevokedTokenIdKeyPrefix = "auth:revoked:jti:";
-    public const string RevokedSessionIdKeyPrefix = "auth:revoked:sid:";
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
@@ -31,8 +30,8 @@ internal sealed partial class RedisDistributedTokenStore(
         }
 
         RedisKey[] keys = sessionId is null
-            ? [TokenKeyPrefix + tokenHash, RevokedTokenIdKeyPrefix + tokenId]
-            : [TokenKeyPrefix + tokenHash, RevokedTokenIdKeyPrefix + tokenId, RevokedSessionIdKeyPrefix + sessionId];
+            ? [TokenKeyPrefix + tokenHash, RevocationKeys.ForToken(tokenId)]
+            : [TokenKeyPrefix + tokenHash, RevocationKeys.ForToken(tokenId), RevocationKeys.ForSession(sessionId)];
 
         RedisValue[] values;
         try

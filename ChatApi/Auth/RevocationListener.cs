@@ -1,11 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Microsoft.Extensions.Hosting.AuthPath;
 using StackExchange.Redis;
 
 namespace ChatApi.Auth;
 
 /// <summary>
-/// Follows AuthService's revocation notices on the Redis channel <c>auth:revocations</c>: drops the revoked tokens
+/// Follows AuthService's revocation notices on the Redis channel <see cref="RevocationNotice.Channel"/>: drops the revoked tokens
 /// from the memory cache, then tells every <see cref="IRevocationObserver"/> (the connection registry closes the
 /// sessions with 1008).
 /// </summary>
@@ -22,7 +22,7 @@ internal sealed partial class RevocationListener(
     IEnumerable<IRevocationObserver> observers,
     ILogger<RevocationListener> logger) : BackgroundService
 {
-    public static readonly RedisChannel Channel = RedisChannel.Literal("auth:revocations");
+    public static readonly RedisChannel Channel = RedisChannel.Literal(RevocationNotice.Channel);
 
     private readonly IRevocationObserver[] _observers = observers.ToArray();
     private Action<RedisChannel, RedisValue>? _handler;
@@ -63,14 +63,19 @@ internal sealed partial class RevocationListener(
         RevocationNotice notice;
         try
         {
-            var payload = JsonSerializer.Deserialize<NoticePayload>((string?)message ?? string.Empty);
-            if (payload is null || (string.IsNullOrEmpty(payload.Jti) && string.IsNullOrEmpty(payload.Sid)))
+            var received = RevocationNotice.FromJson((string?)message ?? string.Empty);
+            if (received is null || (string.IsNullOrEmpty(received.TokenId) && string.IsNullOrEmpty(received.SessionId)))
             {
                 LogMalformed(logger, "no jti nor sid");
                 return;
             }
 
-            notice = new RevocationNotice(NullIfEmpty(payload.Jti), NullIfEmpty(payload.Sid), NullIfEmpty(payload.Sub));
+            notice = received with
+            {
+                TokenId = NullIfEmpty(received.TokenId),
+                SessionId = NullIfEmpty(received.SessionId),
+                UserId = NullIfEmpty(received.UserId),
+            };
         }
         catch (JsonException exception)
         {
@@ -111,10 +116,4 @@ internal sealed partial class RevocationListener(
 
     [LoggerMessage(LogLevel.Error, "Revocation observer {Observer} failed")]
     private static partial void LogObserverFailed(ILogger logger, string observer, Exception exception);
-
-    private sealed record NoticePayload(
-        [property: JsonPropertyName("jti")] string? Jti,
-        [property: JsonPropertyName("sid")] string? Sid,
-        [property: JsonPropertyName("sub")] string? Sub,
-        [property: JsonPropertyName("exp")] long? Exp);
 }

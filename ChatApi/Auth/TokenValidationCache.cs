@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 
 namespace ChatApi.Auth;

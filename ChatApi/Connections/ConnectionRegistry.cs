@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatApi.Auth;
 using ChatApi.Protocol;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 
 namespace ChatApi.Connections;

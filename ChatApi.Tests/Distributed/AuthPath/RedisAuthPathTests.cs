@@ -1,4 +1,5 @@
 using ChatApi.Auth;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -31,10 +32,10 @@ public sealed class RedisAuthPathTests
         Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(100), TimeSpan.FromMinutes(2));
 
         // AuthService's denylist keys, by jti and by sid, win over a cached entry.
-        await redis.GetDatabase().StringSetAsync("auth:revoked:jti:jti-1", "1", TimeSpan.FromMinutes(1));
+        await redis.GetDatabase().StringSetAsync(RevocationKeys.ForToken("jti-1"), "1", TimeSpan.FromMinutes(1));
         Assert.IsType<DistributedTokenLookup.Revoked>(await store.LookupAsync("hash-1", "jti-1", "sid-1", CancellationToken.None));
-        await redis.GetDatabase().KeyDeleteAsync("auth:revoked:jti:jti-1");
-        await redis.GetDatabase().StringSetAsync("auth:revoked:sid:sid-1", "1", TimeSpan.FromMinutes(1));
+        await redis.GetDatabase().KeyDeleteAsync(RevocationKeys.ForToken("jti-1"));
+        await redis.GetDatabase().StringSetAsync(RevocationKeys.ForSession("sid-1"), "1", TimeSpan.FromMinutes(1));
         Assert.IsType<DistributedTokenLookup.Revoked>(await store.LookupAsync("hash-1", "jti-1", "sid-1", CancellationToken.None));
         Assert.IsType<DistributedTokenLookup.Hit>(await store.LookupAsync("hash-1", "jti-1", null, CancellationToken.None));
 
@@ -96,7 +97,7 @@ public sealed class RedisAuthPathTests
             if (publisher.IsConnected)
             {
                 // AuthService publishes once; the test repeats only until the subscription is back, then stops.
-                var receivers = await publisher.GetSubscriber().PublishAsync(RevocationListener.Channel, $$"""{"jti":"{{tokenId}}","sid":null,"sub":"u","exp":0}""");
+                var receivers = await publisher.GetSubscriber().PublishAsync(RevocationListener.Channel, new RevocationNotice(tokenId, null, "u", 0).ToJson());
                 if (receivers > 0)
                 {
                     var seenBy = DateTime.UtcNow + TimeSpan.FromSeconds(5);

@@ -1,4 +1,5 @@
 using ChatApi.Auth;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -19,7 +20,7 @@ public sealed class RevocationListenerTests
         listener.Handle("""{"jti":"jti-r","sid":null,"sub":"user-1","exp":1999999999}""");
 
         var notice = Assert.Single(seen);
-        Assert.Equal(new RevocationNotice("jti-r", null, "user-1"), notice);
+        Assert.Equal(new RevocationNotice("jti-r", null, "user-1", 1999999999), notice);
         Assert.False(host.Cache.TryGetFromMemory(TokenValidationCache.HashOf(token), out _));
     }
 

@@ -1,5 +1,6 @@
 using ChatApi.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.AuthPath;
 
 namespace ChatApi.Tests.Unit.AuthPath;
 
@@ -64,15 +65,15 @@ public sealed class TokenValidationCacheTests
         await host.Cache.StoreAsync("b1", new AuthenticatedUser("u2", "bob", "jti-b1", "sid-b", expires), CancellationToken.None);
         await host.Cache.StoreAsync("c1", new AuthenticatedUser("u3", "carol", "jti-c1", null, expires), CancellationToken.None);
 
-        Assert.Equal(1, host.Cache.Forget(new RevocationNotice("jti-b1", null, "u2")));
+        Assert.Equal(1, host.Cache.Forget(new RevocationNotice("jti-b1", null, "u2", ExpiresAt: null)));
         Assert.False(host.Cache.TryGetFromMemory("b1", out _));
 
-        Assert.Equal(2, host.Cache.Forget(new RevocationNotice(null, "sid-a", "u1")));
+        Assert.Equal(2, host.Cache.Forget(new RevocationNotice(null, "sid-a", "u1", ExpiresAt: null)));
         Assert.False(host.Cache.TryGetFromMemory("a1", out _));
         Assert.False(host.Cache.TryGetFromMemory("a2", out _));
 
         Assert.True(host.Cache.TryGetFromMemory("c1", out _));
-        Assert.Equal(0, host.Cache.Forget(new RevocationNotice("unknown", "unknown", null)));
+        Assert.Equal(0, host.Cache.Forget(new RevocationNotice("unknown", "unknown", null, ExpiresAt: null)));
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class TokenValidationCacheTests
         using var host = AuthTestHost.Create();
         var user = new AuthenticatedUser("u1", "alice", "jti-late", "sid-late", host.Clock.GetUtcNow() + TimeSpan.FromMinutes(15));
 
-        host.Cache.Forget(new RevocationNotice("jti-late", null, "u1"));
+        host.Cache.Forget(new RevocationNotice("jti-late", null, "u1", ExpiresAt: null));
         await host.Cache.StoreAsync("late", user, CancellationToken.None);
         host.Cache.StoreInMemory("late", user);
 

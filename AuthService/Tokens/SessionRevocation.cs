@@ -1,9 +1,10 @@
 using AuthService.Configuration;
+using AuthService.Revocation;
 using AuthService.Telemetry;
-using AuthService.Tokens;
+using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 
-namespace AuthService.Revocation;
+namespace AuthService.Tokens;
 
 /// <summary>
 /// Ends sessions: the refresh family in PostgreSQL (no new access tokens) and the denylist in Redis (the access
@@ -74,9 +75,9 @@ public sealed partial class SessionRevocation(
 
     private DateTimeOffset SessionDenylistEnd(DateTimeOffset now) => now + SessionTtl;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} revoked by its owner.")]
+    [LoggerMessage(LogLevel.Information, "Session {SessionId} of user {UserId} revoked by its owner.")]
     private static partial void LogRevoked(ILogger logger, Guid sessionId, Guid userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reuse: session {SessionId} of user {UserId} revoked.")]
+    [LoggerMessage(LogLevel.Warning, "Refresh token reuse: session {SessionId} of user {UserId} revoked.")]
     private static partial void LogReuseRevoked(ILogger logger, Guid sessionId, Guid userId);
 }

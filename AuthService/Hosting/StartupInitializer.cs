@@ -1,17 +1,19 @@
 using System.Data.Common;
+using AuthService.Data;
 using AuthService.Keys;
 
-namespace AuthService.Data;
+namespace AuthService.Hosting;
 
 /// <summary>
 /// Runs before the server starts serving: migrates the <c>auth</c> schema and makes sure a signing key exists.
 /// While PostgreSQL is not reachable yet it logs and retries with back-off instead of crashing the process.
 /// </summary>
-public sealed partial class AuthDatabaseInitializer(
+/// <remarks>It orders work of two folders (<c>Data</c>, then <c>Keys</c>), so it sits above both.</remarks>
+public sealed partial class StartupInitializer(
     AuthSchemaMigrator migrator,
     SigningKeyRing keys,
     TimeProvider timeProvider,
-    ILogger<AuthDatabaseInitializer> logger) : IHostedService
+    ILogger<StartupInitializer> logger) : IHostedService
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
@@ -39,6 +41,6 @@ public sealed partial class AuthDatabaseInitializer(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The database is not ready (attempt {Attempt}); retrying in {DelayMs} ms.")]
+    [LoggerMessage(LogLevel.Warning, "The database is not ready (attempt {Attempt}); retrying in {DelayMs} ms.")]
     private static partial void LogDatabaseNotReady(ILogger logger, int attempt, double delayMs, Exception exception);
 }
