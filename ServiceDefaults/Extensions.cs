@@ -4,13 +4,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting.AuthPath;
-using Microsoft.Extensions.Hosting.Health;
-using Microsoft.Extensions.Hosting.Telemetry;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using ServiceDefaults.AuthPath;
+using ServiceDefaults.Health;
+using ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting.AuthPath;
+using ServiceDefaults.AuthPath;
 using StackExchange.Redis;
 
 namespace AuthService.Tests.Distributed;

@@ -6,6 +6,7 @@ using AuthService.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using ServiceDefaults.AuthPath;
 
 namespace AuthService.Apis;
 
@@ -157,7 +158,7 @@ public static class AuthApi
     {
         var claims = await introspector.IntrospectAsync(request.Token, cancellationToken);
         NoStore(context.Response);
-        return TypedResults.Ok(claims is null ? IntrospectionResponse.Inactive : IntrospectionResponse.From(claims));
+        return TypedResults.Ok(claims is null ? IntrospectionResponse.Inactive : new IntrospectionResponse(true, claims.UserId.ToString(), claims.Username, claims.Jti, claims.SessionId.ToString(), claims.ExpiresAt.ToUnixTimeSeconds()));
     }
 
     public static Ok<JsonWebKeySetResponse> GetJsonWebKeySet(HttpResponse response, SigningKeyRing keys)

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.IdentityModel.Tokens;
+using ServiceDefaults.AuthPath;
 
 namespace AuthService.Keys;
 

@@ -5,7 +5,7 @@ using AuthService.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Microsoft.Extensions.Hosting.AuthPath;
+using ServiceDefaults.AuthPath;
 
 namespace AuthService.Tokens;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using AuthService.Configuration;
 using AuthService.Keys;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ServiceDefaults.AuthPath;
 
 namespace AuthService.Tokens;
 

@@ -1,8 +1,8 @@
 using AuthService.Configuration;
 using AuthService.Revocation;
 using AuthService.Telemetry;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.AuthPath;
 
 namespace AuthService.Tokens;
 

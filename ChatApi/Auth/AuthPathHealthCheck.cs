@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Auth;
 

@@ -1,11 +1,11 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using System.Net;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Hosting.AuthPath;
+using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Auth;
 
@@ -195,14 +195,4 @@ internal sealed partial class AuthServiceClient(HttpClient httpClient, AuthTelem
 
     [LoggerMessage(LogLevel.Error, "Call to AuthService {Path} failed unexpectedly with {ExceptionType}")]
     private static partial void LogUnexpectedFailure(ILogger logger, string? path, string exceptionType);
-
-    private sealed record IntrospectionRequest([property: JsonPropertyName("token")] string Token);
-
-    private sealed record IntrospectionResponse(
-        [property: JsonPropertyName("active")] bool Active,
-        [property: JsonPropertyName("sub")] string? Sub,
-        [property: JsonPropertyName("username")] string? Username,
-        [property: JsonPropertyName("jti")] string? Jti,
-        [property: JsonPropertyName("sid")] string? Sid,
-        [property: JsonPropertyName("exp")] long? Exp);
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting.AuthPath;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Auth;
 

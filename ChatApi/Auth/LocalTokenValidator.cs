@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Auth;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.AuthPath;
 using StackExchange.Redis;
 
 namespace ChatApi.Auth;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Extensions.Hosting.AuthPath;
+using ServiceDefaults.AuthPath;
 using StackExchange.Redis;
 
 namespace ChatApi.Auth;

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Auth;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Auth;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using ChatApi.Auth;
 using ChatApi.Protocol;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Connections;
 

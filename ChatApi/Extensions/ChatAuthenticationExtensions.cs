@@ -2,6 +2,7 @@ using System.Net;
 using ChatApi.Auth;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Extensions;
 

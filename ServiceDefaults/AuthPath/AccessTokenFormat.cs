@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Microsoft.Extensions.Hosting.AuthPath;
+namespace ServiceDefaults.AuthPath;
 
 /// <summary>
 /// The access-token format of the whole system: what AuthService issues and what AuthService and ChatApi accept.

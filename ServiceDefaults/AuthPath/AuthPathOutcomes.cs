@@ -3,7 +3,7 @@ using System.Net.Http;
 using Polly;
 using Polly.Timeout;
 
-namespace Microsoft.Extensions.Hosting.AuthPath;
+namespace ServiceDefaults.AuthPath;
 
 /// <summary>Which outcomes of a call to AuthService count as failures of the auth path, and which are worth a retry.</summary>
 public static class AuthPathOutcomes

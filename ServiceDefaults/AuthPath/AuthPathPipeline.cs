@@ -6,7 +6,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Microsoft.Extensions.Hosting.AuthPath;
+namespace ServiceDefaults.AuthPath;
 
 /// <summary>
 /// The auth path's resilience pipeline, outer to inner: total timeout → retry → circuit breaker → attempt timeout.

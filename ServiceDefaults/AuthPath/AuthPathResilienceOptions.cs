@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Microsoft.Extensions.Hosting.AuthPath;
+namespace ServiceDefaults.AuthPath;
 
 /// <summary>
 /// The resilience of calls to AuthService (token introspection, signing keys, probes): section <c>AuthPath:Resilience</c>.

@@ -1,11 +1,11 @@
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting.AuthPath;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
-namespace Microsoft.Extensions.Hosting;
+namespace ServiceDefaults.AuthPath;
 
 /// <summary>
 /// The auth path: how every service calls AuthService. One circuit breaker per process, fast timeouts, one retry.

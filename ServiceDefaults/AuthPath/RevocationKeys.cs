@@ -1,4 +1,4 @@
-namespace Microsoft.Extensions.Hosting.AuthPath;
+namespace ServiceDefaults.AuthPath;
 
 /// <summary>
 /// AuthService's denylist in Redis, which ChatApi reads as well: one key per revoked access token and one per revoked

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Microsoft.Extensions.Hosting.AuthPath;
+namespace ServiceDefaults.AuthPath;
 
 /// <summary>
 /// What AuthService publishes on <see cref="Channel"/> once a revocation is in the denylist (<see cref="RevocationKeys"/>),

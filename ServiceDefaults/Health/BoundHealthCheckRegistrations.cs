@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.Hosting.Health;
+namespace ServiceDefaults.Health;
 
 /// <summary>
 /// Wraps every registered health check, whoever added it, in a <see cref="TimeBoundHealthCheck"/>.

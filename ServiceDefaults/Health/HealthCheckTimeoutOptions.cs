@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Microsoft.Extensions.Hosting.Health;
+namespace ServiceDefaults.Health;
 
 /// <summary>How long one health check may take before it is reported as failed.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Microsoft.Extensions.Hosting.Health;
+namespace ServiceDefaults.Health;
 
 /// <summary>
 /// Writes a health report as JSON: the overall status and, per check, its name, status, duration and description.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Microsoft.Extensions.Hosting.Health;
+namespace ServiceDefaults.Health;
 
 /// <summary>Runs a health check with a hard deadline and turns any failure into a result without secrets.</summary>
 internal sealed class TimeBoundHealthCheck(IHealthCheck inner, TimeSpan timeout, TimeProvider timeProvider) : IHealthCheck

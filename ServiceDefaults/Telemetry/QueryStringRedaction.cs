@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
-namespace Microsoft.Extensions.Hosting.Telemetry;
+namespace ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Replaces every query-string value on a span with <c>Redacted</c>: browsers pass their access token as

@@ -1,11 +1,11 @@
 using ChatApi.Auth;
-using Microsoft.Extensions.Hosting.AuthPath;
+using ChatApi.Tests.Unit;
+using ChatApi.Tests.Unit.AuthPath;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using ServiceDefaults.AuthPath;
 using StackExchange.Redis;
-using ChatApi.Tests.Unit;
-using ChatApi.Tests.Unit.AuthPath;
 
 namespace ChatApi.Tests.Distributed.AuthPath;
 

@@ -2,10 +2,10 @@ using System.Net;
 using ChatApi.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Tests.Unit.AuthPath;
 

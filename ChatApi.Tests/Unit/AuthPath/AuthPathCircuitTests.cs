@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using ChatApi.Auth;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Polly.CircuitBreaker;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Tests.Unit.AuthPath;
 

@@ -2,11 +2,11 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using ChatApi.Auth;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Tests.Unit.AuthPath;
 

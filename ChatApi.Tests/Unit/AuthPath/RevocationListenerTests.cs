@@ -1,7 +1,7 @@
 using ChatApi.Auth;
-using Microsoft.Extensions.Hosting.AuthPath;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Tests.Unit.AuthPath;
 

@@ -1,6 +1,6 @@
 using ChatApi.Auth;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting.AuthPath;
+using ServiceDefaults.AuthPath;
 
 namespace ChatApi.Tests.Unit.AuthPath;
 

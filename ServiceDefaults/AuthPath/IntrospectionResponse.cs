@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
-using AuthService.Tokens;
 
-namespace AuthService.Apis.Contracts;
+namespace ServiceDefaults.AuthPath;
 
-/// <summary>RFC 7662-style answer: <c>{"active":false}</c> and nothing else, or the token's subject and ids.</summary>
+/// <summary>
+/// AuthService's answer to <c>POST /auth/introspect</c>, RFC 7662-style: <c>{"active":false}</c> and nothing else, or
+/// the token's subject and ids (<c>exp</c> in Unix seconds). AuthService writes it, ChatApi reads it.
+/// </summary>
 public sealed record IntrospectionResponse(
     bool Active,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sub = null,
@@ -13,7 +15,4 @@ public sealed record IntrospectionResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Exp = null)
 {
     public static IntrospectionResponse Inactive { get; } = new(false);
-
-    public static IntrospectionResponse From(AccessTokenClaims claims) =>
-        new(true, claims.UserId.ToString(), claims.Username, claims.Jti, claims.SessionId.ToString(), claims.ExpiresAt.ToUnixTimeSeconds());
 }
