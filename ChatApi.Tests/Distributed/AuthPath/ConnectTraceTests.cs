@@ -4,11 +4,14 @@ namespace ChatApi.Tests.Distributed.AuthPath;
 
 public sealed class ConnectTraceTopology() : TelemetryCaptureTopology(chatApiReplicas: 1);
 
-/// <summary>A connect is one trace: ChatApi's /ws request → its call to AuthService → AuthService's database work.</summary>
+/// <summary>
+/// A connect is one trace: ChatApi's /ws request → its Redis lookup of the token cache and denylist → its call to
+/// AuthService → AuthService's database work.
+/// </summary>
 public sealed class ConnectTraceTests(ConnectTraceTopology fixture) : IClassFixture<ConnectTraceTopology>
 {
     [Fact]
-    public async Task The_trace_of_a_connect_spans_ChatApi_AuthService_and_PostgreSQL()
+    public async Task The_trace_of_a_connect_spans_ChatApi_Redis_AuthService_and_PostgreSQL()
     {
         var user = await TestUser.CreateAsync(fixture.Topology);
         await using (var socket = await ChatSocket.ConnectAsync(fixture.Topology.ChatApi[0], user.AccessToken))
@@ -57,7 +60,14 @@ public sealed class ConnectTraceTests(ConnectTraceTopology fixture) : IClassFixt
         }
 
         var database = trace.FirstOrDefault(span => span.Service == "authservice" && span.Kind == 3 && span != serverSide && !span.Name.StartsWith("POST", StringComparison.Ordinal));
-        return database is null ? $"no database span under the introspection; trace has: {Describe(trace)}" : null;
+        if (database is null)
+        {
+            return $"no database span under the introspection; trace has: {Describe(trace)}";
+        }
+
+        // Aspire.StackExchange.Redis traces commands: the token cache and denylist are read in one MGET.
+        var redis = trace.FirstOrDefault(span => span.Service == "chatapi" && span.Kind == 3 && span.Name == "MGET");
+        return redis is null ? $"no Redis MGET span from chatapi in the connect's trace; trace has: {Describe(trace)}" : null;
     }
 
     private static string Describe(IEnumerable<OtlpSpan> trace) => string.Join("; ", trace.Select(span => $"{span.Service}:{span.Name}(kind {span.Kind})"));
