@@ -101,11 +101,14 @@ public sealed class DistributedTopology : IAsyncDisposable
             ],
             timeout.Token);
 
-        // Throwaway data: nothing to gain from flushing it to disk.
-        appHost.CreateResourceBuilder<PostgresExecutableResource>("postgres")
-            .WithDataDirectory(Path.Combine(dataDirectory, "postgres"))
-            .WithSetting("fsync", "off")
-            .WithSetting("full_page_writes", "off");
+        var postgres = appHost.CreateResourceBuilder<PostgresExecutableResource>("postgres")
+            .WithDataDirectory(Path.Combine(dataDirectory, "postgres"));
+        if (!options.DurableStorage)
+        {
+            // Throwaway data: nothing to gain from flushing it to disk.
+            postgres.WithSetting("fsync", "off").WithSetting("full_page_writes", "off");
+        }
+
         appHost.CreateResourceBuilder<RedisExecutableResource>("cache")
             .WithDataDirectory(Path.Combine(dataDirectory, "cache"));
 

@@ -9,6 +9,12 @@ public sealed record TopologyOptions
     public int AuthServiceReplicas { get; init; } = 1;
 
     /// <summary>
+    /// PostgreSQL flushes its writes to disk, as it does when the AppHost runs for real. Off by default: tests use
+    /// throwaway data, and the flushes only cost time; the benchmark turns it on (an ack means durable).
+    /// </summary>
+    public bool DurableStorage { get; init; }
+
+    /// <summary>
     /// Whether Aspire holds a service back until its dependencies are healthy (the AppHost's WaitFor). Off, a service
     /// starts at once, as in a deployment where nothing waits for it: to test its own patience.
     /// </summary>
