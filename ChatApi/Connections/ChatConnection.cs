@@ -39,6 +39,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _closeRequest;
     private long _lastFrameTimestamp;
+    private long _sendStartedTimestamp;
 
     public ChatConnection(string id, AuthenticatedUser user, WebSocket socket, ConnectionStateMachine state, ChatSessionServices services)
     {
@@ -95,8 +96,9 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             null,
             untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero,
             Timeout.InfiniteTimeSpan);
-        var idleCheck = _options.IdleTimeout / 4;
-        await using var idle = time.CreateTimer(_ => CloseIfIdle(), null, idleCheck, idleCheck);
+        // One timer per session watches both the client's silence and a send the client does not take.
+        var watchPeriod = TimeSpan.FromTicks(Math.Min(_options.IdleTimeout.Ticks, SendTimeout.Ticks) / 4);
+        await using var watch = time.CreateTimer(_ => Watch(), null, watchPeriod, watchPeriod);
 
         var writer = WriteLoopAsync();
         var reader = ReadLoopAsync(requestAborted);
@@ -205,12 +207,19 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         RequestClose(CloseCodes.TryAgainLater, "client too slow");
     }
 
-    private void CloseIfIdle()
+    private void Watch()
     {
-        var quiet = _services.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastFrameTimestamp));
-        if (quiet >= _options.IdleTimeout)
+        var time = _services.TimeProvider;
+        if (time.GetElapsedTime(Interlocked.Read(ref _lastFrameTimestamp)) >= _options.IdleTimeout)
         {
             RequestClose(CloseCodes.Normal, "idle timeout");
+        }
+
+        // A client that stops reading must not hold a send forever: aborting the socket ends its session.
+        var sendStarted = Interlocked.Read(ref _sendStartedTimestamp);
+        if (sendStarted != 0 && time.GetElapsedTime(sendStarted) >= SendTimeout)
+        {
+            _socket.Abort();
         }
     }
 
@@ -220,9 +229,11 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         {
             await foreach (var frame in _outbound.Reader.ReadAllAsync(_dropOutbound.Token))
             {
-                // A client that stops reading must not hold a send forever; aborting the socket ends its session.
-                using var timeout = new CancellationTokenSource(SendTimeout);
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                // No token per frame: a cancellable send allocates a timer and takes the WebSocket's slow path; a
+                // send that does not finish is ended by Watch instead.
+                Interlocked.Exchange(ref _sendStartedTimestamp, _services.TimeProvider.GetTimestamp());
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                Interlocked.Exchange(ref _sendStartedTimestamp, 0);
                 _services.Telemetry.FrameSent();
             }
         }

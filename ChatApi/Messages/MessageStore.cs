@@ -75,12 +75,13 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, DependencyGuard gu
             return messages;
         }, cancellationToken);
 
-    internal static StoredMessage Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetInt64(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetString(4),
-        new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero),
-        reader.IsDBNull(6) ? null : reader.GetString(6));
+    /// <summary>A message from the reader's columns <c>room, id, sender_id, sender, text, sent_at, client_msg_id</c>, from <paramref name="offset"/> on.</summary>
+    internal static StoredMessage Read(NpgsqlDataReader reader, int offset = 0) => new(
+        reader.GetString(offset),
+        reader.GetInt64(offset + 1),
+        reader.GetString(offset + 2),
+        reader.GetString(offset + 3),
+        reader.GetString(offset + 4),
+        new DateTimeOffset(reader.GetDateTime(offset + 5), TimeSpan.Zero),
+        reader.IsDBNull(offset + 6) ? null : reader.GetString(offset + 6));
 }

@@ -163,133 +163,109 @@ public sealed partial class MessageWriter : BackgroundService
     }
 
     /// <summary>
-    /// One transaction: allocate ids, insert, look up resends; completes each pending send once committed and returns
-    /// the sends that were stored now (not resends), each with its message, in room and id order.
+    /// Allocates ids per room, inserts, and reads the originals of resends, in one statement: one round trip, whose
+    /// implicit transaction holds the rooms' row locks only while it runs and commits (both replicas write the same
+    /// rooms, so a longer hold makes their writers wait on each other). The locks make commit order id order in a room,
+    /// which the sequencers rely on. Completes each pending send once committed and returns those stored now.
     /// </summary>
     private async Task<List<(PendingMessage Pending, StoredMessage Message)>> StoreAsync(List<PendingMessage> batch, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Rooms in a fixed order so two replicas never wait on each other's room locks in opposite orders.
+        // Rooms in a fixed order so two replicas never wait on each other's room locks in opposite orders. Each send
+        // keeps its own candidate: ids run in queue order within a room.
         var rooms = batch.GroupBy(p => p.Message.Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var lastIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var allocate = new NpgsqlCommand(
-            """
-            INSERT INTO chat.rooms AS r (name, last_id)
-            SELECT * FROM unnest($1::text[], $2::bigint[])
-            ON CONFLICT (name) DO UPDATE SET last_id = r.last_id + EXCLUDED.last_id
-            RETURNING name, last_id
-            """,
-            connection,
-            transaction))
-        {
-            allocate.Parameters.Add(new() { Value = rooms.Select(g => g.Key).ToArray() });
-            allocate.Parameters.Add(new() { Value = rooms.Select(g => (long)g.Count()).ToArray() });
-            await using var reader = await allocate.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                lastIds[reader.GetString(0)] = reader.GetInt64(1);
-            }
-        }
-
-        // Each send keeps its own candidate: ids run in queue order within a room.
-        var candidates = new List<(PendingMessage Pending, StoredMessage Message)>(batch.Count);
+        var candidates = new List<(PendingMessage Pending, int Position)>(batch.Count);
         foreach (var room in rooms)
         {
-            var id = lastIds[room.Key] - room.Count();
-            foreach (var pending in room)
-            {
-                var message = pending.Message;
-                candidates.Add((pending, new StoredMessage(message.Room, ++id, message.SenderId, message.Sender, message.Text, now, message.ClientMsgId)));
-            }
+            candidates.AddRange(room.Select((pending, index) => (pending, index + 1)));
         }
 
-        var inserted = new HashSet<(string Room, long Id)>();
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO chat.messages (room, id, sender_id, sender, text, client_msg_id, sent_at)
-            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-            ON CONFLICT (sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
-            RETURNING room, id
-            """,
-            connection,
-            transaction))
-        {
-            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Room).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Id).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.SenderId).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Sender).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.Text).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.ClientMsgId).ToArray() });
-            insert.Parameters.Add(new() { Value = candidates.Select(c => c.Message.SentAt.UtcDateTime).ToArray() });
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add((reader.GetString(0), reader.GetInt64(1)));
-            }
-        }
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var store = new NpgsqlCommand(StoreSql, connection);
+        store.Parameters.Add(new() { Value = rooms.Select(g => g.Key).ToArray() });
+        store.Parameters.Add(new() { Value = rooms.Select(g => (long)g.Count()).ToArray() });
+        store.Parameters.Add(new() { Value = candidates.Select(c => c.Pending.Message.Room).ToArray() });
+        store.Parameters.Add(new() { Value = candidates.Select(c => (long)c.Position).ToArray() });
+        store.Parameters.Add(new() { Value = candidates.Select(c => c.Pending.Message.SenderId).ToArray() });
+        store.Parameters.Add(new() { Value = candidates.Select(c => c.Pending.Message.Sender).ToArray() });
+        store.Parameters.Add(new() { Value = candidates.Select(c => c.Pending.Message.Text).ToArray() });
+        store.Parameters.Add(new() { Value = candidates.Select(c => c.Pending.Message.ClientMsgId).ToArray() });
+        store.Parameters.Add(new() { Value = now.UtcDateTime });
 
-        // Resends of messages stored earlier (possibly by another replica): answer with the stored original.
-        var resent = candidates.Where(c => !inserted.Contains((c.Message.Room, c.Message.Id))).Select(c => c.Message).ToList();
+        var inserted = new Dictionary<(string SenderId, string ClientMsgId), StoredMessage>();
         var originals = new Dictionary<(string SenderId, string ClientMsgId), StoredMessage>();
-        if (resent.Count > 0)
+        await using (var reader = await store.ExecuteReaderAsync(cancellationToken))
         {
-            await using var lookup = new NpgsqlCommand(
-                """
-                SELECT room, id, sender_id, sender, text, sent_at, client_msg_id FROM chat.messages
-                WHERE (sender_id, client_msg_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-                """,
-                connection,
-                transaction);
-            lookup.Parameters.Add(new() { Value = resent.Select(m => m.SenderId).ToArray() });
-            lookup.Parameters.Add(new() { Value = resent.Select(m => m.ClientMsgId).ToArray() });
-            await using var reader = await lookup.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var original = MessageStore.Read(reader);
-                originals[(original.SenderId, original.ClientMsgId!)] = original;
+                var message = MessageStore.Read(reader, offset: 1);
+                (reader.GetBoolean(0) ? inserted : originals)[(message.SenderId, message.ClientMsgId!)] = message;
             }
         }
-
-        await transaction.CommitAsync(cancellationToken);
 
         // Committed: tell every replica whatever happens to the caller's wait. Originals of resends too: their first
         // copy may have been committed by a batch whose caller gave up waiting, and repeats are dropped by id.
-        var stored = new List<(PendingMessage Pending, StoredMessage Message)>(candidates.Count);
-        var announce = new List<(StoredMessage Message, ActivityContext Origin)>(candidates.Count);
-        foreach (var (pending, candidate) in candidates)
-        {
-            if (inserted.Contains((candidate.Room, candidate.Id)))
-            {
-                stored.Add((pending, candidate));
-                announce.Add((candidate, pending.Origin));
-            }
-            else if (originals.TryGetValue((candidate.SenderId, candidate.ClientMsgId!), out var original))
-            {
-                announce.Add((original, pending.Origin));
-            }
-        }
+        var origins = candidates.ToDictionary(c => (c.Pending.Message.SenderId, c.Pending.Message.ClientMsgId), c => c.Pending.Origin);
+        _publisher.Enqueue([.. inserted.Values.Concat(originals.Values)
+            .OrderBy(message => message.Room, StringComparer.Ordinal).ThenBy(message => message.Id)
+            .Select(message => (message, origins.GetValueOrDefault((message.SenderId, message.ClientMsgId!))))]);
 
-        _publisher.Enqueue([.. announce.OrderBy(item => item.Message.Room, StringComparer.Ordinal).ThenBy(item => item.Message.Id)]);
-
-        foreach (var (pending, candidate) in candidates)
+        var stored = new List<(PendingMessage Pending, StoredMessage Message)>(inserted.Count);
+        foreach (var (pending, _) in candidates)
         {
-            if (inserted.Contains((candidate.Room, candidate.Id)))
+            var key = (pending.Message.SenderId, pending.Message.ClientMsgId);
+            if (inserted.TryGetValue(key, out var message))
             {
-                pending.Complete(new StoreResult.Stored(candidate, Duplicate: false));
+                pending.Complete(new StoreResult.Stored(message, Duplicate: false));
+                stored.Add((pending, message));
             }
             else
             {
-                pending.Complete(originals.TryGetValue((candidate.SenderId, candidate.ClientMsgId!), out var original)
+                // A resend of a message stored earlier (possibly by another replica), answered with the original;
+                // rarely its original was committed concurrently and this statement could not see it: resend again.
+                pending.Complete(originals.TryGetValue(key, out var original)
                     ? new StoreResult.Stored(original, Duplicate: true)
-                    : new StoreResult.Failed("The message conflicted and its original could not be read."));
+                    : new StoreResult.Failed("The message conflicted with a concurrent copy; send it again."));
             }
         }
 
         return stored;
     }
+
+    /// <summary>
+    /// $1/$2: rooms and how many ids each needs; $3..$8: the sends (room, position in the room, sender id, sender, text,
+    /// clientMsgId); $9: the time. Returns (true, message) for each stored send and (false, message) for the original
+    /// of each resend. A resend's candidate id stays unused (ids need not be dense; the sequencers know).
+    /// </summary>
+    private const string StoreSql =
+        """
+        WITH allocated AS (
+            INSERT INTO chat.rooms AS r (name, last_id)
+            SELECT * FROM unnest($1::text[], $2::bigint[])
+            ON CONFLICT (name) DO UPDATE SET last_id = r.last_id + EXCLUDED.last_id
+            RETURNING r.name, r.last_id
+        ),
+        sends AS (
+            SELECT s.room, a.last_id - n.needed + s.position AS id, s.sender_id, s.sender, s.text, s.client_msg_id
+            FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[])
+                AS s(room, position, sender_id, sender, text, client_msg_id)
+            JOIN unnest($1::text[], $2::bigint[]) AS n(room, needed) ON n.room = s.room
+            JOIN allocated a ON a.name = s.room
+        ),
+        inserted AS (
+            INSERT INTO chat.messages (room, id, sender_id, sender, text, client_msg_id, sent_at)
+            SELECT room, id, sender_id, sender, text, client_msg_id, $9 FROM sends
+            ON CONFLICT (sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+            RETURNING room, id, sender_id, sender, text, sent_at, client_msg_id
+        )
+        SELECT true, room, id, sender_id, sender, text, sent_at, client_msg_id FROM inserted
+        UNION ALL
+        SELECT false, m.room, m.id, m.sender_id, m.sender, m.text, m.sent_at, m.client_msg_id
+        FROM chat.messages m
+        JOIN sends s ON s.sender_id = m.sender_id AND s.client_msg_id = m.client_msg_id
+        WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.sender_id = s.sender_id AND i.client_msg_id = s.client_msg_id)
+        """;
 
     [LoggerMessage(LogLevel.Warning, "Could not persist a batch of {Count} messages ({Error}); senders get store_unavailable")]
     private static partial void LogPersistFailed(ILogger logger, int count, string error);

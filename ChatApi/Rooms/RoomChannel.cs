@@ -196,7 +196,7 @@ internal sealed partial class RoomChannel(
             var missed = await store.GetRangeAsync(room, _lastDelivered, long.MaxValue, CatchUpPage, cancellationToken);
             foreach (var message in missed)
             {
-                Deliver(message, traceParent: null);
+                Deliver(message);
             }
 
             telemetry.GapFilled(missed.Count);
@@ -209,19 +209,9 @@ internal sealed partial class RoomChannel(
 
     private async Task OnMessageAsync(ChannelMessage channelMessage)
     {
-        RoomEnvelope? envelope;
-        try
-        {
-            envelope = (byte[]?)channelMessage.Message is { } payload
-                ? JsonSerializer.Deserialize(payload, RoomEnvelopeJsonContext.Default.RoomEnvelope)
-                : null;
-        }
-        catch (JsonException)
-        {
-            envelope = null;
-        }
-
-        if (envelope?.Message is not { } message || message.Room != room)
+        // One copy out of the client's buffer: members keep the frame until their writers have sent it.
+        byte[]? payload = channelMessage.Message;
+        if (payload is null || !RoomEnvelope.TryRead(payload, out var id, out var sentAt, out var traceParent, out var frame))
         {
             LogMalformedEnvelope(logger, room);
             return;
@@ -230,12 +220,12 @@ internal sealed partial class RoomChannel(
         await _gate.WaitAsync();
         try
         {
-            if (_closed || message.Id <= _lastDelivered)
+            if (_closed || id <= _lastDelivered)
             {
                 return;
             }
 
-            if (message.Id > _lastDelivered + 1 && !await FillGapAsync(message.Id))
+            if (id > _lastDelivered + 1 && !await FillGapAsync(id))
             {
                 // chatdb cannot tell what is missing right now. Delivering this message would leave a silent hole for
                 // members, so hold the line and catch up from chatdb (this message included) a little later.
@@ -243,7 +233,7 @@ internal sealed partial class RoomChannel(
                 return;
             }
 
-            Deliver(message, envelope.TraceParent);
+            Deliver(id, sentAt, frame, traceParent);
         }
         finally
         {
@@ -264,7 +254,7 @@ internal sealed partial class RoomChannel(
             var missing = await store.GetRangeAsync(room, _lastDelivered, beforeId - 1, int.MaxValue, CancellationToken.None);
             foreach (var message in missing)
             {
-                Deliver(message, traceParent: null);
+                Deliver(message);
             }
 
             telemetry.GapFilled(missing.Count);
@@ -277,23 +267,26 @@ internal sealed partial class RoomChannel(
         }
     }
 
-    private void Deliver(StoredMessage message, string? traceParent)
+    /// <summary>A message read back from chatdb (gap fill, catch-up): serialised here, as its replica would have.</summary>
+    private void Deliver(StoredMessage message) =>
+        Deliver(message.Id, message.SentAt, JsonSerializer.SerializeToUtf8Bytes(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame), traceParent: null);
+
+    private void Deliver(long id, DateTimeOffset sentAt, ReadOnlyMemory<byte> frame, string? traceParent)
     {
         ActivityContext.TryParse(traceParent, traceState: null, out var parent);
         using var activity = ChatTelemetry.ActivitySource.StartActivity("chat.deliver", ActivityKind.Consumer, parent);
         activity?.SetTag("chat.room", room);
-        activity?.SetTag("chat.message.id", message.Id);
+        activity?.SetTag("chat.message.id", id);
         activity?.SetTag("chat.members", _members.Length);
 
-        // Serialised once per replica; every member queues the same bytes.
-        var frame = JsonSerializer.SerializeToUtf8Bytes(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame);
+        // Every member queues the same bytes.
         foreach (var member in _members)
         {
             member.Send(frame);
         }
 
-        _lastDelivered = message.Id;
-        telemetry.FannedOut(timeProvider.GetUtcNow() - message.SentAt);
+        _lastDelivered = id;
+        telemetry.FannedOut(timeProvider.GetUtcNow() - sentAt);
     }
 
     [LoggerMessage(LogLevel.Warning, "Ignored a malformed message on the channel of room {Room}")]

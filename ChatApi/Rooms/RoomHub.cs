@@ -89,8 +89,8 @@ public sealed class RoomHub : IMessagePublisher, IDisposable
         using var activity = ChatTelemetry.ActivitySource.StartActivity("chat.publish", ActivityKind.Producer, origin);
         activity?.SetTag("chat.room", message.Room);
         activity?.SetTag("chat.message.id", message.Id);
-        var envelope = new RoomEnvelope(message, activity?.Id ?? (origin == default ? null : FormatTraceParent(origin)));
-        var payload = JsonSerializer.SerializeToUtf8Bytes(envelope, RoomEnvelopeJsonContext.Default.RoomEnvelope);
+        var frame = JsonSerializer.SerializeToUtf8Bytes(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame);
+        var payload = RoomEnvelope.Write(message.Id, message.SentAt, activity?.Id ?? (origin == default ? null : FormatTraceParent(origin)), frame);
         await _redis.GetSubscriber().PublishAsync(ChannelOf(message.Room), payload);
     }
 
