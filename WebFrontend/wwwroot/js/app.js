@@ -55,15 +55,17 @@ ui.signInForm.addEventListener('submit', async (event) => {
       await auth.register(username, password);
     }
     await auth.signIn(username, password);
-    ui.password.value = '';
-    showSignInMessage('', 'info');
-    enterChat();
   } catch (error) {
     showSignInMessage(error instanceof AuthError ? error.message : 'Something went wrong. Try again.', 'error');
-    ui.password.focus();
-  } finally {
     setBusy(ui.signInForm, false);
+    // Back to the field most likely to need a change (a disabled field cannot take focus, hence after setBusy).
+    ui.password.focus();
+    return;
   }
+  setBusy(ui.signInForm, false);
+  ui.password.value = '';
+  showSignInMessage('', 'info');
+  enterChat();
 });
 
 ui.signOut.addEventListener('click', async () => {
@@ -129,6 +131,7 @@ connection.onLive = (welcome) => {
   userId = typeof welcome.userId === 'string' ? welcome.userId : null;
   for (const room of rooms.values()) {
     room.view.userId = userId;
+    room.view.ready = false;
     join(room);
   }
 };

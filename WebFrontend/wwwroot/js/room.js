@@ -12,6 +12,8 @@ export class RoomView {
   lastId = 0;
   unread = 0;
   joined = false;
+  // Joined on the current session: until then, sends wait so that they go out in the order they were written.
+  ready = false;
   hasOlder = false;
   loadingOlder = false;
   #byId = new Map();
@@ -64,6 +66,7 @@ export class RoomView {
     }
     this.lastId = Math.max(this.lastId, Number(frame.lastId) || 0);
     this.joined = true;
+    this.ready = true;
     this.element.dataset.joined = 'true';
     this.#olderButton.hidden = !this.hasOlder;
     this.#resendPending();
@@ -139,7 +142,7 @@ export class RoomView {
     this.#setState(pending.item, 'Sending…');
     pending.item.querySelector('button.retry')?.remove();
     clearTimeout(this.#ackTimers.get(pending.clientMsgId));
-    if (this.onSend({ type: 'send', room: this.name, text: pending.text, clientMsgId: pending.clientMsgId })) {
+    if (this.ready && this.onSend({ type: 'send', room: this.name, text: pending.text, clientMsgId: pending.clientMsgId })) {
       this.#ackTimers.set(pending.clientMsgId, setTimeout(() => this.#fail(pending, 'No confirmation from the server.'), ackWithinMs));
     }
   }
