@@ -67,6 +67,55 @@ public sealed partial class BrowserResilienceTests(FrontEndFixture fixture)
     }
 
     [Fact]
+    public async Task A_send_that_failed_says_so_and_a_retry_stores_it_once()
+    {
+        var room = $"retry-{Guid.NewGuid():N}"[..24];
+        await using var alice = await SignedUpInAsync("alice", room);
+        await alice.SendAsync(room, "before the outage");
+
+        // PostgreSQL down: the open session stays, but ChatApi cannot store the send and answers store_unavailable.
+        await Topology.StopAsync("postgres");
+        try
+        {
+            await alice.WriteAsync("during the outage");
+            var failed = alice.Messages(room).Filter(new() { HasText = "during the outage" });
+            await Expect(failed).ToHaveClassAsync(new Regex(@"\bfailed\b"));
+            await Expect(failed.Locator(".state")).ToHaveTextAsync(new Regex("^Not sent: .+"));
+            await Expect(failed.GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
+            await alice.ScreenshotAsync("send-failed");
+        }
+        finally
+        {
+            await Topology.StartAsync("postgres");
+        }
+
+        // ChatApi finds PostgreSQL again on its own (pooled connections are re-opened); a retry may need a second try.
+        var message = alice.Messages(room).Filter(new() { HasText = "during the outage" });
+        var deadline = DateTime.UtcNow + FrontEndFixture.Patience;
+        while (true)
+        {
+            var retry = message.GetByRole(AriaRole.Button, new() { Name = "Retry" });
+            if (await retry.IsVisibleAsync())
+            {
+                await retry.ClickAsync();
+            }
+
+            try
+            {
+                await Expect(message).ToHaveAttributeAsync("data-id", new Regex(@"^\d+$"), new() { Timeout = 5_000 });
+                break;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline)
+            {
+                // Failed again (the first attempt after the restart can still meet a dead pooled connection).
+            }
+        }
+
+        await Expect(alice.MessageTexts(room)).ToHaveTextAsync(["before the outage", "during the outage"]);
+        await Expect(message).Not.ToHaveClassAsync(new Regex(@"\b(failed|pending)\b"));
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_a_message_on_the_sign_in_form()
     {
         var (username, _) = await fixture.RegisterAsync("carol");

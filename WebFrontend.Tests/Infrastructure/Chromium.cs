@@ -9,7 +9,8 @@ public static class Chromium
     /// <summary>Where the browser is: <c>CHROMIUM_PATH</c>, else Debian's <c>/usr/bin/chromium</c>.</summary>
     public static string ExecutablePath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright, Uri frontEnd)
+    /// <summary>Fails every browser test with what to do when there is no browser (checked before anything starts).</summary>
+    public static void EnsureInstalled()
     {
         if (!File.Exists(ExecutablePath))
         {
@@ -17,7 +18,11 @@ public static class Chromium
                 $"Chromium is not installed at {ExecutablePath}: the browser tests need it. Run eng/bootstrap.sh " +
                 "(apt-get install chromium), or set CHROMIUM_PATH to a Chromium or Chrome executable.");
         }
+    }
 
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright, Uri frontEnd)
+    {
+        EnsureInstalled();
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,

@@ -26,6 +26,7 @@ public sealed class FrontEndFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Chromium.EnsureInstalled();
         SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
         _topology = await DistributedTopology.StartAsync(new TopologyOptions { ChatApiReplicas = 1, WebFrontend = true });
         _playwright = await Playwright.CreateAsync();
