@@ -6,7 +6,7 @@ namespace WebFrontend.Tests.Infrastructure;
 /// The whole system with the front end, and one Chromium, shared by the browser tests. One ChatApi replica, so a
 /// restart under a page is deterministic: the page's session is on the replica that restarts.
 /// </summary>
-public sealed class FrontEndFixture : IAsyncLifetime
+public class FrontEndFixture : IAsyncLifetime
 {
     /// <summary>
     /// How long a page state may take to appear. Generous: two shared cores run PostgreSQL, Redis, three .NET services,
@@ -22,13 +22,16 @@ public sealed class FrontEndFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
 
+    /// <summary>One ChatApi replica and the front end; subclasses may add configuration.</summary>
+    protected virtual TopologyOptions Options => new() { ChatApiReplicas = 1, WebFrontend = true };
+
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
     public async Task InitializeAsync()
     {
         Chromium.EnsureInstalled();
         SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
-        _topology = await DistributedTopology.StartAsync(new TopologyOptions { ChatApiReplicas = 1, WebFrontend = true });
+        _topology = await DistributedTopology.StartAsync(Options);
         _playwright = await Playwright.CreateAsync();
         _browser = await Chromium.LaunchAsync(_playwright, _topology.WebFrontend);
         Directory.CreateDirectory(ScreenshotDirectory);

@@ -127,9 +127,9 @@ export class AuthSession {
     this.#refreshToken = tokens.refresh_token;
     this.#storage.setItem(storageKey, JSON.stringify({ username: this.#username, refreshToken: this.#refreshToken }));
 
-    // Renew before the token is needed: a minute ahead, or at three quarters of a short lifetime.
+    // Renew before the token is needed: a minute ahead, or a quarter of a short lifetime ahead.
     clearTimeout(this.#renewTimer);
-    const renewInMs = Math.max(1_000, Math.min(lifetimeMs - renewLeadMs, lifetimeMs * 0.75));
+    const renewInMs = Math.max(1_000, lifetimeMs - Math.min(renewLeadMs, lifetimeMs / 4));
     this.#renewTimer = setTimeout(() => this.refresh().catch(() => {
       // The connection refreshes again when it next needs a token, and reports what went wrong then.
     }), renewInMs);
