@@ -87,9 +87,10 @@ public sealed partial class BrowserResilienceTests(FrontEndFixture fixture)
         finally
         {
             await Topology.StartAsync("postgres");
+            await fixture.WaitUntilServicesReadyAsync();
         }
 
-        // ChatApi finds PostgreSQL again on its own (pooled connections are re-opened); a retry may need a second try.
+        // Retry until stored: the first attempt after the restart may still meet a connection the pool has not dropped.
         var message = alice.Messages(room).Filter(new() { HasText = "during the outage" });
         var deadline = DateTime.UtcNow + FrontEndFixture.Patience;
         while (true)
@@ -158,6 +159,7 @@ public sealed partial class BrowserResilienceTests(FrontEndFixture fixture)
         finally
         {
             await Topology.StartAsync("authservice");
+            await fixture.WaitUntilServicesReadyAsync();
         }
 
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();

@@ -64,6 +64,36 @@ public class FrontEndFixture : IAsyncLifetime
         return (username, password);
     }
 
+    /// <summary>
+    /// After a dependency came back: waits until AuthService and ChatApi answer their own readiness again (their pools
+    /// reconnect on their own), so that the next test starts from a working system.
+    /// </summary>
+    public async Task WaitUntilServicesReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var patience = new CancellationTokenSource(Patience);
+        foreach (var service in Topology.AuthServices.Concat(Topology.ChatApi))
+        {
+            while (true)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(service, "/health"), patience.Token);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not answering yet.
+                }
+
+                await Task.Delay(200, patience.Token);
+            }
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)
