@@ -19,7 +19,8 @@ namespace AppHost.Testing;
 /// freeze (SIGSTOP) any resource.
 /// </summary>
 /// <remarks>
-/// Replicas get stable test names: <c>authservice</c>, <c>authservice-1</c>..., <c>chatapi-0</c>, <c>chatapi-1</c>...
+/// Replicas get stable test names: <c>authservice</c>, <c>authservice-1</c>..., <c>chatapi-0</c>, <c>chatapi-1</c>...,
+/// and <c>webfrontend</c> when <see cref="TopologyOptions.WebFrontend"/> is on.
 /// </remarks>
 public sealed class DistributedTopology : IAsyncDisposable
 {
@@ -59,6 +60,9 @@ public sealed class DistributedTopology : IAsyncDisposable
     public Uri AuthServiceEndpoint => _app.GetEndpoint("authservice", "http");
 
     public IReadOnlyList<Uri> ChatApi => Replicas("chatapi");
+
+    /// <summary>The browser front end as Aspire publishes it: the origin ChatApi allows and the page's address.</summary>
+    public Uri WebFrontend => _app.GetEndpoint("webfrontend", "http");
 
     public string ChatDbConnectionString { get; }
 
@@ -114,10 +118,16 @@ public sealed class DistributedTopology : IAsyncDisposable
 
         foreach (var project in appHost.Resources.OfType<ProjectResource>().ToList())
         {
-            if (project.Name == "chatapi" && options.ChatApiReplicas == 0)
+            // The front end reaches ChatApi by service discovery: without ChatApi it has nothing to forward to.
+            if ((project.Name is "chatapi" or "webfrontend") && options.ChatApiReplicas == 0)
             {
                 appHost.Resources.Remove(project);
                 continue;
+            }
+
+            if (project.Name == "webfrontend" && !options.WebFrontend)
+            {
+                appHost.CreateResourceBuilder(project).WithExplicitStart();
             }
 
             if (!options.ServicesWaitForDependencies)
@@ -234,6 +244,11 @@ public sealed class DistributedTopology : IAsyncDisposable
             ["authservice"] = options.AuthServiceReplicas,
             ["chatapi"] = options.ChatApiReplicas,
         };
+        if (options.WebFrontend && options.ChatApiReplicas > 0)
+        {
+            expected["webfrontend"] = 1;
+        }
+
         var latest = new Dictionary<string, ResourceEvent>(StringComparer.Ordinal);
         await foreach (var update in app.ResourceNotifications.WatchAsync(cancellationToken))
         {

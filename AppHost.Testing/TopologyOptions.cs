@@ -15,6 +15,12 @@ public sealed record TopologyOptions
     public bool DurableStorage { get; init; }
 
     /// <summary>
+    /// Whether the browser front end (<c>webfrontend</c>) runs and is waited for. Off, it stays in the model without
+    /// starting (ChatApi's allowed origin still names it), so tests that do not need it do not pay for it.
+    /// </summary>
+    public bool WebFrontend { get; init; }
+
+    /// <summary>
     /// Whether Aspire holds a service back until its dependencies are healthy (the AppHost's WaitFor). Off, a service
     /// starts at once, as in a deployment where nothing waits for it: to test its own patience.
     /// </summary>

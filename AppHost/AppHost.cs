@@ -50,6 +50,16 @@ if (builder.Configuration.GetConnectionString("openai") is not null)
     chatApi.WithReference(builder.AddConnectionString("openai"));
 }
 
+// The browser client: static files, and /auth/* and /ws forwarded to the services, so the page has one origin.
+var webFrontend = builder.AddProject<Projects.WebFrontend>("webfrontend")
+    .WithExternalHttpEndpoints()
+    .WithReference(authService).WaitFor(authService)
+    .WithReference(chatApi).WaitFor(chatApi)
+    .WithHttpHealthCheck("/health");
+
+// ChatApi refuses WebSockets from browser origins it does not know: the front end's page is one it knows.
+chatApi.WithEnvironment("Chat__AllowedOrigins__0", webFrontend.GetEndpoint("http"));
+
 // Once everything is healthy, the console lists the addresses people and scripts need.
 builder.Services.AddHostedService<StartupSummary>();
 

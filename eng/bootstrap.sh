@@ -2,7 +2,9 @@
 # Prepares a Debian/Ubuntu machine that has the .NET 10 SDK (README, "Quick start"). Installs only what is missing:
 #   - PostgreSQL and Redis server programs (apt): the AppHost runs them as host executables when no container
 #     engine answers, and the distributed tests always do (they freeze and kill their processes).
-# Aspire's orchestrator and dashboard come from NuGet with the AppHost; nothing else is needed.
+#   - Chromium (apt): the browser tests (WebFrontend.Tests) drive Debian's chromium with Playwright; Playwright's
+#     own browser download is never used. A font comes with it so that screenshots show text.
+# Aspire's orchestrator and dashboard, and Playwright's driver, come from NuGet; nothing else is needed.
 # Safe to run again. Needs root or sudo for apt.
 set -euo pipefail
 
@@ -12,20 +14,33 @@ as_root() {
 
 have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; }
 have_redis() { command -v redis-server >/dev/null 2>&1; }
+have_chromium() { [ -x /usr/bin/chromium ]; }
 
-if have_postgres && have_redis; then
-  echo "bootstrap: PostgreSQL and Redis are installed; nothing to do"
+missing=()
+have_postgres || missing+=(postgresql)
+have_redis || missing+=(redis-server)
+have_chromium || missing+=(chromium fonts-dejavu-core)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: PostgreSQL, Redis and Chromium are installed; nothing to do"
   exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "bootstrap: no apt-get here. Install PostgreSQL (initdb, postgres) and Redis (redis-server) with your" >&2
-  echo "           package manager (macOS: brew install postgresql@16 redis), or run a container engine." >&2
+  echo "bootstrap: no apt-get here. Install what is missing with your package manager: ${missing[*]}" >&2
+  echo "           (PostgreSQL: initdb, postgres; Redis: redis-server; Chromium for the browser tests, or set" >&2
+  echo "           CHROMIUM_PATH to a Chromium or Chrome; macOS: brew install postgresql@16 redis chromium)." >&2
   exit 2
 fi
 
-echo "bootstrap: installing the PostgreSQL and Redis server programs with apt (their own system services are not used:"
-echo "           the AppHost starts its own instances on ports Aspire chooses)"
+echo "bootstrap: installing with apt: ${missing[*]}"
+echo "           (PostgreSQL's and Redis' own system services are not used: the AppHost starts its own instances on"
+echo "           ports Aspire chooses; chromium is the browser the WebFrontend tests drive)"
 as_root apt-get update -qq
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server >/dev/null
-echo "bootstrap: installed $(ls -d /usr/lib/postgresql/*/bin | tail -n1) and $(redis-server --version | cut -d' ' -f1-3)"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if ! have_postgres || ! have_redis || ! have_chromium; then
+  echo "bootstrap: apt finished but something is still missing (expected initdb, redis-server, /usr/bin/chromium)" >&2
+  exit 2
+fi
+echo "bootstrap: ready: PostgreSQL in $(ls -d /usr/lib/postgresql/*/bin | tail -n1), $(redis-server --version | cut -d' ' -f1-3)," \
+  "$(/usr/bin/chromium --version 2>/dev/null)"

@@ -7,7 +7,8 @@ namespace AppHost.Tests.Unit;
 /// <summary>
 /// What azd deploys: the AppHost's publish manifest, produced the way azd asks for it
 /// (<c>dotnet run --project AppHost -- --publisher manifest</c>), describes PostgreSQL and Redis as containers
-/// (whatever this machine has), the database, both services with their references, and the secret.
+/// (whatever this machine has), the database, the services and the browser front end with their references, and
+/// the secret.
 /// </summary>
 public sealed class PublishManifestTests
 {
@@ -52,6 +53,16 @@ public sealed class PublishManifestTests
             Assert.Equal(
                 "{authservice.bindings.http.url}",
                 resources.GetProperty("chatapi").GetProperty("env").GetProperty("services__authservice__http__0").GetString());
+
+            // The browser front end: public, reaching both services by discovery, and an origin ChatApi allows.
+            var webFrontend = resources.GetProperty("webfrontend");
+            Assert.Equal("project.v0", webFrontend.GetProperty("type").GetString());
+            Assert.True(webFrontend.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean(), "webfrontend is not reachable from outside.");
+            Assert.Equal("{authservice.bindings.http.url}", webFrontend.GetProperty("env").GetProperty("services__authservice__http__0").GetString());
+            Assert.Equal("{chatapi.bindings.http.url}", webFrontend.GetProperty("env").GetProperty("services__chatapi__http__0").GetString());
+            Assert.Equal(
+                "{webfrontend.bindings.http.url}",
+                resources.GetProperty("chatapi").GetProperty("env").GetProperty("Chat__AllowedOrigins__0").GetString());
         }
         finally
         {

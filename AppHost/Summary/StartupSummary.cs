@@ -7,7 +7,7 @@ namespace AppHost.Summary;
 
 /// <summary>
 /// Once every resource is healthy, writes what people and scripts in a terminal need: the dashboard's login URL,
-/// AuthService's URL, the chat's WebSocket URL and each ChatApi replica's own address.
+/// AuthService's URL, the chat's WebSocket URL, each ChatApi replica's own address and the browser client's URL.
 /// </summary>
 internal sealed partial class StartupSummary(
     DistributedApplicationModel model,
@@ -77,6 +77,10 @@ internal sealed partial class StartupSummary(
                 {
                     Line(replica.ResourceId, WebSocket(OwnAddress(replica)));
                 }
+            }
+            else if (project.Name == "webfrontend")
+            {
+                Line(project.Name, $"{endpoint} (the chat in a browser)");
             }
             else
             {
