@@ -1,0 +1,135 @@
+using System.Globalization;
+using ChatBench.Hosting;
+using ChatBench.Report;
+using ChatBench.Systems;
+using ChatBench.Workload;
+
+namespace ChatBench.Scenarios;
+
+/// <summary>
+/// Where the time goes: our system under a steady load (the comparison's workload at one rate) with, one after the
+/// other on the first replica, a <c>dotnet-trace</c> of sampled thread stacks, a <c>perf</c> CPU profile (when perf is
+/// installed; ChatApi then writes perf maps for its JIT-compiled code) and a <c>dotnet-trace</c> of GC and allocation
+/// sampling, while <c>dotnet-counters</c> watches both replicas throughout. The files go to a directory of their own
+/// and are summarised (<see cref="AnalyseAsync"/>, also the <c>analyse</c> mode on a directory).
+/// </summary>
+internal static class ProfileRun
+{
+    public const string ChatApiPerfMaps = "DOTNET_PerfMapEnabled";
+    private const string LoadFile = "load.txt";
+    private const string StacksFile = "chatapi-0-stacks.nettrace";
+    private const string GcFile = "chatapi-0-gc.nettrace";
+    private const string PerfFile = "chatapi-0.perf.data";
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CountersWindow = TimeSpan.FromSeconds(35);
+    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(10);
+
+    public static async Task RunAsync(OurSystem system, BenchOptions options)
+    {
+        var report = BenchConsole.Report;
+        var directory = Path.GetFullPath(Path.Combine(options.OutputDirectory, $"profile-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+        Directory.CreateDirectory(directory);
+        var replicas = system.ConnectionHolders.Select(group => (group.Name, Pid: group.Processes().Single())).ToList();
+        report.WriteLine();
+        report.WriteLine($"### Profile: {options.Shape.Connections} connections, {options.ProfileRate} msg/s per member for {options.ProfileDuration.TotalSeconds:0} s");
+        report.WriteLine();
+        report.WriteLine($"Files in {directory}; {string.Join(", ", replicas.Select(replica => $"{replica.Name} is pid {replica.Pid}"))}.");
+
+        var load = RateStep.RunAsync(system, options.Shape with { StepDuration = options.ProfileDuration }, options.ProfileRate);
+        await Task.Delay(WarmUp);
+        var counters = replicas.Select(replica => DiagnosticsTool.RunAsync("dotnet-counters",
+        [
+            "collect", "-p", Text(replica.Pid), "--format", "csv", "-o", Path.Combine(directory, $"counters-{replica.Name}.csv"),
+            "--refresh-interval", "1", "--duration", Duration(CountersWindow),
+            // The meter's thread-pool queue length and thread count are up-down counters shown as rates; the event
+            // counters have them as levels. ChatApi's own meter has persistence and fan-out timings.
+            "--counters", @"System.Runtime,EventCounters\System.Runtime[threadpool-queue-length,threadpool-thread-count],ChatApi",
+        ])).ToList();
+
+        var pid = Text(replicas[0].Pid);
+        await DiagnosticsTool.RunAsync("dotnet-trace",
+            ["collect", "-p", pid, "--profile", "dotnet-sampled-thread-time", "--duration", Duration(Slice), "-o", Path.Combine(directory, StacksFile)]);
+        if (DiagnosticsTool.Perf() is { } perf)
+        {
+            await DiagnosticsTool.RunAsync(perf,
+                ["record", "-F", "499", "-g", "-p", pid, "-o", Path.Combine(directory, PerfFile), "--", "sleep", Text((int)Slice.TotalSeconds)]);
+            // JIT-compiled frames are named from the process's perf map: report while the process lives.
+            await ReportPerfAsync(perf, directory);
+        }
+
+        await DiagnosticsTool.RunAsync("dotnet-trace",
+            ["collect", "-p", pid, "--profile", "gc-verbose", "--duration", Duration(Slice), "-o", Path.Combine(directory, GcFile)]);
+        await Task.WhenAll(counters);
+        var step = await load;
+
+        report.WriteLine();
+        report.WriteLine(StepTable.Header);
+        report.WriteLine(StepTable.Row("profile", step));
+        await File.WriteAllTextAsync(Path.Combine(directory, LoadFile), string.Create(
+            CultureInfo.InvariantCulture, $"{step.DeliveredPerSecond / replicas.Count} {step.OfferedPerSecond / replicas.Count}"));
+        await AnalyseAsync(directory);
+    }
+
+    /// <summary>Summarises a profile directory: counters per replica, busy stacks, perf's hottest symbols, allocations and pauses.</summary>
+    public static async Task AnalyseAsync(string directory)
+    {
+        var report = BenchConsole.Report;
+        var load = File.Exists(Path.Combine(directory, LoadFile))
+            ? (await File.ReadAllTextAsync(Path.Combine(directory, LoadFile))).Split(' ').Select(value => double.Parse(value, CultureInfo.InvariantCulture)).ToArray()
+            : [double.NaN, double.NaN];
+        foreach (var counters in Directory.GetFiles(directory, "counters-*.csv").Order(StringComparer.Ordinal))
+        {
+            report.WriteLine();
+            report.WriteLine($"#### {Path.GetFileNameWithoutExtension(counters)["counters-".Length..]}: counters");
+            report.WriteLine();
+            CounterSummary.Read(counters).Write(report, deliveriesPerSecond: load[0], sendsPerSecond: load[1]);
+        }
+
+        if (File.Exists(Path.Combine(directory, StacksFile)))
+        {
+            report.WriteLine();
+            report.WriteLine("#### chatapi-0: sampled thread stacks (dotnet-trace), busy threads only");
+            report.WriteLine();
+            TraceSummary.WriteBusyStacks(report, Path.Combine(directory, StacksFile), top: 25);
+        }
+
+        foreach (var (file, title) in new[] { ("perf-self.txt", "self"), ("perf-children.txt", "with callees") })
+        {
+            if (File.Exists(Path.Combine(directory, file)))
+            {
+                report.WriteLine();
+                report.WriteLine($"#### chatapi-0: perf, on-CPU samples by symbol ({title}; full report in {file})");
+                report.WriteLine();
+                report.WriteLine("```");
+                foreach (var line in File.ReadLines(Path.Combine(directory, file)).Where(line => line.Length > 0 && !line.StartsWith('#')).Take(30))
+                {
+                    report.WriteLine(line.TrimEnd());
+                }
+
+                report.WriteLine("```");
+            }
+        }
+
+        if (File.Exists(Path.Combine(directory, GcFile)))
+        {
+            report.WriteLine();
+            report.WriteLine("#### chatapi-0: allocations and GC pauses (dotnet-trace gc-verbose)");
+            report.WriteLine();
+            TraceSummary.WriteAllocationsAndPauses(report, Path.Combine(directory, GcFile), top: 20);
+        }
+    }
+
+    private static async Task ReportPerfAsync(string perf, string directory)
+    {
+        var data = Path.Combine(directory, PerfFile);
+        foreach (var (file, mode) in new[] { ("perf-self.txt", "--no-children"), ("perf-children.txt", "--children") })
+        {
+            await using var output = File.CreateText(Path.Combine(directory, file));
+            await DiagnosticsTool.RunAsync(perf, ["report", "-i", data, mode, "--stdio", "-g", "none", "--sort", "dso,symbol", "--percent-limit", "0.3"], output);
+        }
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Duration(TimeSpan span) => span.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture);
+}
