@@ -39,7 +39,7 @@ try
 
             break;
         case "profile":
-            await using (var ours = await OurSystem.StartAsync(new Dictionary<string, string> { [ProfileRun.ChatApiPerfMaps] = "1" }))
+            await using (var ours = await OurSystem.StartAsync(ProfileRun.PerfFriendly))
             {
                 await ProfileRun.RunAsync(ours, options);
             }

@@ -19,11 +19,12 @@ internal sealed class CounterSummary
 
     public double Seconds { get; }
 
-    public static CounterSummary Read(string path)
+    /// <summary>Reads the files of one replica's sessions (missing ones are skipped) into one summary.</summary>
+    public static CounterSummary Read(params string[] paths)
     {
         var counters = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
         var timestamps = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(path).Skip(1))
+        foreach (var line in paths.Where(File.Exists).SelectMany(path => File.ReadLines(path).Skip(1)))
         {
             // Timestamp,Provider,Counter Name,Counter Type,Mean/Increment: the name may hold commas, the ends do not.
             var first = line.IndexOf(',', StringComparison.Ordinal);

@@ -15,7 +15,13 @@ namespace ChatBench.Scenarios;
 /// </summary>
 internal static class ProfileRun
 {
-    public const string ChatApiPerfMaps = "DOTNET_PerfMapEnabled";
+    /// <summary>What ChatApi needs for perf to name its JIT-compiled frames: perf maps, and code not double-mapped (W^X).</summary>
+    public static readonly IReadOnlyDictionary<string, string> PerfFriendly = new Dictionary<string, string>
+    {
+        ["DOTNET_PerfMapEnabled"] = "1",
+        ["DOTNET_EnableWriteXorExecute"] = "0",
+    };
+
     private const string LoadFile = "load.txt";
     private const string StacksFile = "chatapi-0-stacks.nettrace";
     private const string GcFile = "chatapi-0-gc.nettrace";
@@ -37,14 +43,13 @@ internal static class ProfileRun
 
         var load = RateStep.RunAsync(system, options.Shape with { StepDuration = options.ProfileDuration }, options.ProfileRate);
         await Task.Delay(WarmUp);
-        var counters = replicas.Select(replica => DiagnosticsTool.RunAsync("dotnet-counters",
-        [
-            "collect", "-p", Text(replica.Pid), "--format", "csv", "-o", Path.Combine(directory, $"counters-{replica.Name}.csv"),
-            "--refresh-interval", "1", "--duration", Duration(CountersWindow),
-            // The meter's thread-pool queue length and thread count are up-down counters shown as rates; the event
-            // counters have them as levels. ChatApi's own meter has persistence and fan-out timings.
-            "--counters", @"System.Runtime,EventCounters\System.Runtime[threadpool-queue-length,threadpool-thread-count],ChatApi",
-        ])).ToList();
+        var counters = replicas.SelectMany(replica => new[]
+        {
+            // Runtime and ChatApi meters; then, apart (the tool takes a provider either way, not both), the event
+            // counters' thread-pool queue length and thread count, which the meter has only as rates of change.
+            Counters(replica.Pid, Path.Combine(directory, $"counters-{replica.Name}.csv"), "System.Runtime,ChatApi"),
+            Counters(replica.Pid, Path.Combine(directory, $"threadpool-{replica.Name}.csv"), @"EventCounters\System.Runtime[threadpool-queue-length,threadpool-thread-count]"),
+        }).ToList();
 
         var pid = Text(replicas[0].Pid);
         await DiagnosticsTool.RunAsync("dotnet-trace",
@@ -82,7 +87,8 @@ internal static class ProfileRun
             report.WriteLine();
             report.WriteLine($"#### {Path.GetFileNameWithoutExtension(counters)["counters-".Length..]}: counters");
             report.WriteLine();
-            CounterSummary.Read(counters).Write(report, deliveriesPerSecond: load[0], sendsPerSecond: load[1]);
+            var threadPool = Path.Combine(directory, Path.GetFileName(counters).Replace("counters-", "threadpool-", StringComparison.Ordinal));
+            CounterSummary.Read(counters, threadPool).Write(report, deliveriesPerSecond: load[0], sendsPerSecond: load[1]);
         }
 
         if (File.Exists(Path.Combine(directory, StacksFile)))
@@ -116,6 +122,16 @@ internal static class ProfileRun
             report.WriteLine("#### chatapi-0: allocations and GC pauses (dotnet-trace gc-verbose)");
             report.WriteLine();
             TraceSummary.WriteAllocationsAndPauses(report, Path.Combine(directory, GcFile), top: 20);
+        }
+    }
+
+    private static async Task Counters(int pid, string output, string counters)
+    {
+        await DiagnosticsTool.RunAsync("dotnet-counters",
+            ["collect", "-p", Text(pid), "--format", "csv", "-o", output, "--refresh-interval", "1", "--duration", Duration(CountersWindow), "--counters", counters]);
+        if (!File.Exists(output))
+        {
+            throw new InvalidOperationException($"dotnet-counters wrote no {output} (see {BenchConsole.LogPath}).");
         }
     }
 

@@ -33,7 +33,8 @@ internal static class TraceSummary
         var exclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         var inclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         var areas = new Dictionary<string, int>(StringComparer.Ordinal);
-        int samples = 0, busy = 0, gc = 0, locks = 0;
+        var lockSites = new Dictionary<string, int>(StringComparer.Ordinal);
+        int samples = 0, busy = 0, gc = 0, locks = 0, spinning = 0;
         foreach (var sample in log.Events.Where(e => e.ProviderName == SampleProvider))
         {
             var frames = Frames(sample.CallStack());
@@ -49,9 +50,18 @@ internal static class TraceSummary
                 continue;
             }
 
+            if (frames.Take(3).Any(frame => frame.Contains("LowLevelLifoSemaphore.Wait", StringComparison.Ordinal)))
+            {
+                // A worker with nothing to do spins a while before it parks: CPU spent, no work done.
+                spinning++;
+                continue;
+            }
+
             if (LockWaits.Any(frame => frames[0].Contains(frame, StringComparison.Ordinal)))
             {
                 locks++;
+                var site = Site(frames, frame => LockWaits.Any(wait => frame.Contains(wait, StringComparison.Ordinal)) || frame.StartsWith("System.Threading.Monitor.", StringComparison.Ordinal));
+                lockSites[site] = lockSites.GetValueOrDefault(site) + 1;
                 continue;
             }
 
@@ -67,7 +77,8 @@ internal static class TraceSummary
         }
 
         writer.WriteLine(
-            $"{Numbers.Count(samples)} thread samples: {Numbers.Count(busy)} running or runnable, {Numbers.Count(gc)} stopped at a runtime suspension (a GC, or the sampler itself), "
+            $"{Numbers.Count(samples)} thread samples: {Numbers.Count(busy)} running or runnable, {Numbers.Count(spinning)} thread-pool workers spinning "
+            + $"for work before parking, {Numbers.Count(gc)} stopped at a runtime suspension (a GC, or the sampler itself), "
             + $"{Numbers.Count(locks)} waiting for a contended lock, the rest parked (idle workers, timer, event and counter loops). "
             + "Shares below are of the running samples.");
         writer.WriteLine();
@@ -79,6 +90,7 @@ internal static class TraceSummary
         }
 
         Ranking(writer, "exclusive (leaf frame)", exclusive, busy, top);
+        Ranking(writer, "contended locks, by where they were taken (share of lock waits)", lockSites, locks, 10);
         Ranking(writer, "inclusive (anywhere on the stack)", inclusive, busy, top);
     }
 
@@ -98,7 +110,7 @@ internal static class TraceSummary
                 case GCAllocationTickTraceData tick:
                     total += tick.AllocationAmount64;
                     byType[tick.TypeName] = byType.GetValueOrDefault(tick.TypeName) + tick.AllocationAmount64;
-                    var site = Frames(tick.CallStack()).FirstOrDefault(frame => !IsAllocationPlumbing(frame)) ?? "?";
+                    var site = Site(Frames(tick.CallStack()), IsAllocationPlumbing);
                     bySite[site] = bySite.GetValueOrDefault(site) + tick.AllocationAmount64;
                     break;
                 case GCStartTraceData start:
@@ -130,6 +142,10 @@ internal static class TraceSummary
         || Waits.Any(wait => frames[0].Contains(wait, StringComparison.Ordinal))
         || (frames.Count <= 2 && frames[0].EndsWith("WorkerThread.WorkerThreadStart", StringComparison.Ordinal))
         || (frames[0].StartsWith("?!", StringComparison.Ordinal) && frames.Count > 1 && frames[1].EndsWith("SocketAsyncEngine.EventLoop", StringComparison.Ordinal));
+
+    /// <summary>The first two frames (callee &lt; caller) from the leaf up that are not <paramref name="skip"/>.</summary>
+    private static string Site(List<string> frames, Func<string, bool> skip) =>
+        string.Join(" < ", frames.SkipWhile(skip).Take(2).DefaultIfEmpty("?"));
 
     private static TraceLog Open(string nettrace) => new(TraceLog.CreateFromEventPipeDataFile(nettrace));
 
