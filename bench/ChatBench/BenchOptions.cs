@@ -30,8 +30,20 @@ internal sealed record BenchOptions
     /// <summary>An unreported step at the start rate before the ladder (zero: none).</summary>
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Rates per member to run as they are, instead of the peak search (<c>--rates 1,1,4</c>): for experiments.</summary>
+    public IReadOnlyList<double> FixedRates { get; init; } = [];
+
     /// <summary>Whether latency is measured in a step of its own at half the peak rate (smoke reuses its one step).</summary>
     public bool HalfPeakStep { get; init; } = true;
+
+    /// <summary>What the comparison measures on each system: <c>steps</c> (peak and half peak), <c>idle</c>, <c>connect</c>.</summary>
+    public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["steps", "idle", "connect"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Extra environment for the ChatApi replicas (<c>--chatapi-env KEY=VALUE</c>, repeatable): configuration
+    /// experiments such as <c>DOTNET_gcServer=0</c>, measured without changing code.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChatApiEnvironment { get; init; } = new Dictionary<string, string>();
 
     public int IdleConnections { get; init; } = 5000;
 
@@ -88,6 +100,7 @@ internal sealed record BenchOptions
                 "--start-rate" => options with { Search = options.Search with { StartRate = Real(value) } },
                 "--max-rate" => options with { Search = options.Search with { MaxRate = Real(value) } },
                 "--ladder-steps" => options with { Search = options.Search with { MaxLadderSteps = Integer(value) } },
+                "--rates" => options with { FixedRates = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Real)] },
                 "--refine" => options with { Search = options.Search with { Refinements = Integer(value) } },
                 "--idle" => options with { IdleConnections = Integer(value) },
                 "--connectors" => options with { Connectors = Integer(value), Shape = options.Shape with { ConnectConcurrency = Integer(value) } },
@@ -96,6 +109,9 @@ internal sealed record BenchOptions
                 "--rate" => options with { ProfileRate = Real(value) },
                 "--profile-seconds" => options with { ProfileDuration = TimeSpan.FromSeconds(Real(value)) },
                 "--out" => options with { OutputDirectory = value },
+                "--parts" => options with { Parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) },
+                "--chatapi-env" when value.Split('=', 2) is [var key, var setting] && key.Length > 0 =>
+                    options with { ChatApiEnvironment = new Dictionary<string, string>(options.ChatApiEnvironment) { [key] = setting } },
                 _ => throw new ArgumentException($"Unknown option {args[index]}."),
             };
         }

@@ -32,14 +32,14 @@ try
     switch (options.Mode)
     {
         case "faults":
-            await using (var ours = await OurSystem.StartAsync())
+            await using (var ours = await OurSystem.StartAsync(options.ChatApiEnvironment))
             {
                 await Faults.RunAsync(ours);
             }
 
             break;
         case "profile":
-            await using (var ours = await OurSystem.StartAsync(ProfileRun.PerfFriendly))
+            await using (var ours = await OurSystem.StartAsync(ProfileRun.PerfFriendly.Concat(options.ChatApiEnvironment).ToDictionary()))
             {
                 await ProfileRun.RunAsync(ours, options);
             }
@@ -52,7 +52,7 @@ try
             var reports = new List<SystemReport>();
             foreach (var name in options.Systems)
             {
-                await using var system = await SystemBenchmark.StartAsync(name);
+                await using var system = await SystemBenchmark.StartAsync(name, options);
                 reports.Add(await SystemBenchmark.RunAsync(system, options));
                 if (options.Mode == "all" && system is OurSystem ours)
                 {

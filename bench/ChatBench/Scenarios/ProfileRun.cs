@@ -109,7 +109,7 @@ internal static class ProfileRun
                 report.WriteLine("```");
                 foreach (var line in File.ReadLines(Path.Combine(directory, file)).Where(line => line.Length > 0 && !line.StartsWith('#')).Take(30))
                 {
-                    report.WriteLine(line.TrimEnd());
+                    report.WriteLine(string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).TrimEnd(' ', '-'));
                 }
 
                 report.WriteLine("```");

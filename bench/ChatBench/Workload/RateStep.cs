@@ -57,6 +57,7 @@ internal static class RateStep
             sendSeconds,
             recorder.Delivery,
             recorder.Acknowledgement,
+            recorder.SendLag,
             usage,
             recorder.Summary,
             passed);
@@ -80,6 +81,7 @@ internal static class RateStep
                 return;
             }
 
+            recorder.SendLag.Record(due);
             try
             {
                 await client.SendAsync(room, MessageText.Create(due, step, member, sequence));

@@ -14,6 +14,9 @@ internal sealed class StepRecorder : FailureLog
 
     public Latency Acknowledgement { get; } = new();
 
+    /// <summary>How late the load generator sent (due time to the moment it wrote): its share of the latencies.</summary>
+    public Latency SendLag { get; } = new();
+
     public long Sent => Interlocked.Read(ref _sent);
 
     public long DeliveredCount => Interlocked.Read(ref _delivered);

@@ -14,6 +14,7 @@ internal sealed record StepResult(
     double SendSeconds,
     Latency Delivery,
     Latency Acknowledgement,
+    Latency SendLag,
     CpuUsage Cpu,
     string Failures,
     bool Passed)
