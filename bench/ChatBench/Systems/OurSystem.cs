@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using AppHost.Testing;
 using ChatBench.Clients;
 using ChatBench.Measurement;
@@ -77,12 +78,7 @@ internal sealed class OurSystem : IChatSystem
         {
             await auth.RegisterAsync();
             var system = new OurSystem(topology, auth);
-            // Healthy is not yet able to take a connect: the replicas fetch AuthService's signing keys first.
-            using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await using (await ClientPool.ConnectAsync(system, 0, new FailureLog(), ready.Token))
-            {
-            }
-
+            await system.WaitUntilConnectableAsync();
             return system;
         }
         catch
@@ -90,6 +86,30 @@ internal sealed class OurSystem : IChatSystem
             auth.Dispose();
             await topology.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Healthy is not yet able to take a connect: each replica must listen (Aspire's health check goes through its proxy,
+    /// which any replica answers) and have fetched AuthService's signing keys (503 until then).
+    /// </summary>
+    private async Task WaitUntilConnectableAsync()
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        for (var replica = 0; replica < _replicas.Count; replica++)
+        {
+            while (true)
+            {
+                try
+                {
+                    await using var client = await ConnectAsync(replica, new FailureLog(), patience.Token);
+                    break;
+                }
+                catch (Exception exception) when (exception is ServiceUnavailableException or WebSocketException && !patience.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), patience.Token);
+                }
+            }
         }
     }
 

@@ -4,10 +4,14 @@ namespace ChatBench.Workload;
 
 /// <summary>
 /// The highest rate a system passes: the rate per member doubles from <see cref="StartRate"/> until a step fails, then
-/// <see cref="Refinements"/> bisections between the last pass and the first failure.
+/// <see cref="Refinements"/> bisections between the last pass and the first failure. When the start rate itself
+/// fails, the rate halves (at most <see cref="StepsDown"/> times) until a step passes, so a slow system or a busy
+/// machine still gets a peak rather than none.
 /// </summary>
 internal sealed record PeakSearch(double StartRate, double MaxRate, int MaxLadderSteps, int Refinements)
 {
+    public int StepsDown { get; init; } = 3;
+
     /// <summary>Every step in the order run, and the best passing one (null when even the first failed).</summary>
     public async Task<(IReadOnlyList<StepResult> Steps, StepResult? Peak)> RunAsync(IChatSystem system, WorkloadShape shape, Action<StepResult> onStep)
     {
@@ -25,6 +29,19 @@ internal sealed record PeakSearch(double StartRate, double MaxRate, int MaxLadde
             }
 
             best = result;
+        }
+
+        for (var down = 0; down < StepsDown && best is null && MaxLadderSteps > 1 && failedRate is { } failed; down++)
+        {
+            var result = await RunAsync(system, shape, failed / 2, steps, onStep);
+            if (result.Passed)
+            {
+                best = result;
+            }
+            else
+            {
+                failedRate = result.RatePerMember;
+            }
         }
 
         for (var refinement = 0; refinement < Refinements && best is not null && failedRate is { } failed; refinement++)
