@@ -26,6 +26,10 @@ report.WriteLine(
     $"# ChatBench {options.Mode} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, "
     + $"{RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {ProcFs.LoadAverage()} at start");
 report.WriteLine($"(service and peer output: {BenchConsole.LogPath})");
+#if DEBUG
+// The services and peers run in the benchmark's own configuration.
+report.WriteLine("WARNING: a Debug build; the services and peers run in Debug too. Measure with -c Release.");
+#endif
 
 try
 {
