@@ -100,6 +100,7 @@ internal sealed record BenchOptions
                 "--start-rate" => options with { Search = options.Search with { StartRate = Real(value) } },
                 "--max-rate" => options with { Search = options.Search with { MaxRate = Real(value) } },
                 "--ladder-steps" => options with { Search = options.Search with { MaxLadderSteps = Integer(value) } },
+                "--rooms-on-one-replica" => options with { Shape = options.Shape with { RoomsOnOneReplica = bool.Parse(value) } },
                 "--rates" => options with { FixedRates = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Real)] },
                 "--refine" => options with { Search = options.Search with { Refinements = Integer(value) } },
                 "--idle" => options with { IdleConnections = Integer(value) },

@@ -13,14 +13,15 @@ internal sealed class ClientPool : IAsyncDisposable
     public IReadOnlyList<IChatClient> Clients { get; }
 
     /// <summary>Connects members 0..count-1 (at most <paramref name="concurrency"/> at a time); any failure fails the whole pool.</summary>
-    public static async Task<ClientPool> ConnectAsync(IChatSystem system, int count, int concurrency, IDeliverySink sink)
+    /// <param name="placement">The number each member connects as (its replica is that number modulo the replicas); itself by default.</param>
+    public static async Task<ClientPool> ConnectAsync(IChatSystem system, int count, int concurrency, IDeliverySink sink, Func<int, int>? placement = null)
     {
         var clients = new IChatClient?[count];
         using var timeout = new CancellationTokenSource(ConnectTimeout + TimeSpan.FromMilliseconds(count * 20));
         try
         {
             await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = timeout.Token }, async (member, cancellationToken) =>
-                clients[member] = await ConnectAsync(system, member, sink, cancellationToken));
+                clients[member] = await ConnectAsync(system, placement?.Invoke(member) ?? member, sink, cancellationToken));
         }
         catch (Exception exception)
         {

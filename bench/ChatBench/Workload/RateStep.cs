@@ -19,7 +19,8 @@ internal static class RateStep
     {
         var step = Interlocked.Increment(ref s_steps);
         var recorder = new StepRecorder();
-        await using var pool = await ClientPool.ConnectAsync(system, shape.Connections, shape.ConnectConcurrency, recorder);
+        await using var pool = await ClientPool.ConnectAsync(
+            system, shape.Connections, shape.ConnectConcurrency, recorder, shape.RoomsOnOneReplica ? member => member / shape.RoomSize : null);
         string RoomOf(int member) => string.Create(CultureInfo.InvariantCulture, $"bench-{step}-{member / shape.RoomSize}");
         await pool.JoinAsync(RoomOf, shape.ConnectConcurrency);
         await Task.Delay(TimeSpan.FromMilliseconds(500));

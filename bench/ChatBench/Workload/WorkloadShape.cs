@@ -6,6 +6,12 @@ namespace ChatBench.Workload;
 /// </summary>
 internal sealed record WorkloadShape(int Connections, int RoomSize, TimeSpan StepDuration, int ConnectConcurrency)
 {
+    /// <summary>
+    /// An experiment, off in the workload: every member of a room on the same replica (rooms alternate
+    /// instead of members), so no two replicas ever write or deliver the same room.
+    /// </summary>
+    public bool RoomsOnOneReplica { get; init; }
+
     /// <summary>How long the step waits after the last send for deliveries (and acks) to come in.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
