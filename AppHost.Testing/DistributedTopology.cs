@@ -311,6 +311,12 @@ public sealed class DistributedTopology : IAsyncDisposable
     public IReadOnlyList<int> ProcessesOfResources() =>
         [.. _resourceIds.Keys.SelectMany(resource => TryProcessId(resource) is { } root ? ProcessTree.Of(root) : [])];
 
+    /// <summary>
+    /// The process tree of one resource alive now, its root (what the orchestrator started: <c>dotnet run</c> for a
+    /// project, the server or its launcher for an executable) first; empty while it has no process.
+    /// </summary>
+    public IReadOnlyList<int> ProcessesOf(string resource) => TryProcessId(resource) is { } root ? ProcessTree.Of(root) : [];
+
     /// <summary>The ports the resources listen on: their own listeners and Aspire's proxies.</summary>
     public IReadOnlyList<int> Ports() =>
     [
