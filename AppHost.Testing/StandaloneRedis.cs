@@ -9,7 +9,8 @@ namespace AppHost.Testing;
 
 /// <summary>
 /// The AppHost's Redis resource alone (the AppHost's model without the other resources): for tests of Redis-level
-/// behaviour that stop and start the server under a client. Created stopped; <see cref="StartAsync"/> starts it.
+/// behaviour that stop and start the server under a client, and for the benchmark's SignalR peer. Created stopped;
+/// <see cref="StartAsync"/> starts it.
 /// </summary>
 public sealed class StandaloneRedis : IAsyncDisposable
 {
@@ -27,6 +28,13 @@ public sealed class StandaloneRedis : IAsyncDisposable
 
     /// <summary>What a service would receive as <c>ConnectionStrings:cache</c>; the port stays across restarts.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The redis-server process while it runs (the benchmark measures its CPU).</summary>
+    public int ProcessId =>
+        _app.ResourceNotifications.TryGetCurrentState(Name, out var state)
+        && state.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value is { } pid
+            ? Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException("Redis is not running.");
 
     public static async Task<StandaloneRedis> CreateAsync()
     {

@@ -71,6 +71,8 @@ internal sealed class OurSystem : IChatSystem
         var topology = await DistributedTopology.StartAsync(new TopologyOptions
         {
             ChatApiReplicas = 2,
+            // An ack means stored durably: PostgreSQL flushes, as when the AppHost runs for real.
+            DurableStorage = true,
             ServiceEnvironment = new(StringComparer.OrdinalIgnoreCase) { ["chatapi"] = chatApi, ["authservice"] = new(quiet) },
         });
         var auth = new AuthClient(topology.AuthService);

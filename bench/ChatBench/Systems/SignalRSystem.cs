@@ -1,3 +1,4 @@
+using AppHost.Testing;
 using ChatBench.Clients;
 using ChatBench.Hosting;
 using ChatBench.Measurement;
@@ -7,15 +8,15 @@ namespace ChatBench.Systems;
 /// <summary>The framework peer: two SignalR processes (<c>bench/Peers/SignalRChat</c>) sharing groups over a Redis backplane.</summary>
 internal sealed class SignalRSystem : IChatSystem
 {
-    private readonly RedisServer _redis;
+    private readonly StandaloneRedis _redis;
     private readonly IReadOnlyList<PeerServer> _replicas;
 
-    private SignalRSystem(RedisServer redis, IReadOnlyList<PeerServer> replicas)
+    private SignalRSystem(StandaloneRedis redis, IReadOnlyList<PeerServer> replicas)
     {
         _redis = redis;
         _replicas = replicas;
         ConnectionHolders = [.. replicas.Select((replica, index) => ProcessGroup.Of($"signalr-{index}", replica.Pid))];
-        Processes = [.. ConnectionHolders, ProcessGroup.Of("redis", redis.Pid), ProcessGroup.LoadGenerator];
+        Processes = [.. ConnectionHolders, ProcessGroup.Of("redis", redis.ProcessId), ProcessGroup.LoadGenerator];
     }
 
     public string Name => "signalr";
@@ -35,10 +36,12 @@ internal sealed class SignalRSystem : IChatSystem
 
     public static async Task<SignalRSystem> StartAsync()
     {
-        var redis = await RedisServer.StartAsync();
+        // The AppHost's own Redis resource, alone: the same server and configuration ours runs with.
+        var redis = await StandaloneRedis.CreateAsync();
         var replicas = new List<PeerServer>();
         try
         {
+            await redis.StartAsync();
             var environment = new Dictionary<string, string> { ["ConnectionStrings__redis"] = redis.ConnectionString };
             for (var index = 0; index < 2; index++)
             {
