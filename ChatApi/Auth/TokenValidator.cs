@@ -6,9 +6,10 @@ using ServiceDefaults.AuthPath;
 namespace ChatApi.Auth;
 
 /// <summary>
-/// Validates a bearer token before the WebSocket upgrade: (1) the JWT itself against AuthService's signing keys, then
-/// (2) "is it still active?" from memory, then Redis (shared cache and denylist in one round trip), then one
-/// introspection call shared by every concurrent request for the same token.
+/// Validates a bearer token before the WebSocket upgrade: a token this process already validated is answered from
+/// memory; otherwise (1) the JWT itself against AuthService's signing keys, then (2) "is it still active?" from Redis
+/// (shared cache and denylist in one round trip), then one introspection call shared by every concurrent request for
+/// the same token.
 /// </summary>
 /// <remarks>
 /// Degradation: cached tokens keep working whatever the auth path's state. An uncached token while the circuit is
@@ -70,6 +71,14 @@ internal sealed partial class TokenValidator(
             return (new TokenValidationResult.Invalid("missing"), "local");
         }
 
+        // This process validated these exact bytes before (the cache is keyed by the token's SHA-256, entries live no
+        // longer than the token, and revocations drop them): no need to verify the signature again.
+        var hash = TokenValidationCache.HashOf(token);
+        if (cache.TryGetFromMemory(hash, out var known))
+        {
+            return (new TokenValidationResult.Valid(known), "memory");
+        }
+
         var local = await localValidator.ValidateAsync(token, cancellationToken);
         switch (local)
         {
@@ -78,19 +87,18 @@ internal sealed partial class TokenValidator(
 
             case LocalTokenCheck.Unavailable unavailable:
                 // No signing keys: only a token some replica already validated (same bytes, same hash) can pass.
-                return await FromCachesOnlyAsync(TokenValidationCache.HashOf(token), unavailable, cancellationToken);
+                return await FromCachesOnlyAsync(hash, unavailable, cancellationToken);
 
             case LocalTokenCheck.Passed passed:
-                return await CheckActiveAsync(token, passed.User, cancellationToken);
+                return await CheckActiveAsync(token, hash, passed.User, cancellationToken);
 
             default:
                 throw new InvalidOperationException("Unknown local check result.");
         }
     }
 
-    private async Task<(TokenValidationResult, string)> CheckActiveAsync(string token, AuthenticatedUser local, CancellationToken cancellationToken)
+    private async Task<(TokenValidationResult, string)> CheckActiveAsync(string token, string hash, AuthenticatedUser local, CancellationToken cancellationToken)
     {
-        var hash = TokenValidationCache.HashOf(token);
         if (await FromCachesAsync(hash, local.TokenId, local.SessionId, cancellationToken) is { } cached)
         {
             return cached;
@@ -156,14 +164,9 @@ internal sealed partial class TokenValidator(
         await FromCachesAsync(hash, local.TokenId, local.SessionId, cancellationToken)
         ?? (new TokenValidationResult.Unavailable(RetryAfter(), $"signing keys unavailable: {local.Reason}"), "jwks");
 
-    /// <summary>Memory, then Redis (shared cache and denylist in one round trip); null when neither knows the token.</summary>
+    /// <summary>Redis (shared cache and denylist in one round trip; memory was asked first); null when it does not know the token.</summary>
     private async Task<(TokenValidationResult, string)?> FromCachesAsync(string hash, string tokenId, string? sessionId, CancellationToken cancellationToken)
     {
-        if (cache.TryGetFromMemory(hash, out var cached))
-        {
-            return (new TokenValidationResult.Valid(cached), "memory");
-        }
-
         return await cache.LookupSharedAsync(hash, tokenId, sessionId, cancellationToken) switch
         {
             DistributedTokenLookup.Hit hit => (new TokenValidationResult.Valid(hit.User), "redis"),

@@ -23,6 +23,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(15);
+    private const int InitialReceiveBuffer = 4 * 1024;
 
     private readonly WebSocket _socket;
     private readonly ConnectionStateMachine _state;
@@ -264,10 +265,11 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 
     private async Task ReadLoopAsync(CancellationToken requestAborted)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        // Small while idle (most frames are a few hundred bytes): a buffer grows only for a large frame, up to the
+        // limit, and goes back to the pool after it.
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
         try
         {
-            var memory = buffer.AsMemory(0, _options.MaxMessageBytes);
             while (true)
             {
                 var count = 0;
@@ -275,14 +277,24 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 ValueWebSocketReceiveResult result;
                 do
                 {
-                    if (count == memory.Length)
+                    // The pool may hand out more than asked: never read past the limit.
+                    var room = Math.Min(buffer.Length, _options.MaxMessageBytes);
+                    if (count == room)
                     {
-                        // Over the limit: keep reading to the end of the message, but keep nothing.
-                        tooBig = true;
-                        count = 0;
+                        if (room < _options.MaxMessageBytes)
+                        {
+                            buffer = Grow(buffer, Math.Min(room * 2, _options.MaxMessageBytes));
+                            room = Math.Min(buffer.Length, _options.MaxMessageBytes);
+                        }
+                        else
+                        {
+                            // Over the limit: keep reading to the end of the message, but keep nothing.
+                            tooBig = true;
+                            count = 0;
+                        }
                     }
 
-                    result = await _socket.ReceiveAsync(memory[count..], requestAborted);
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(count, room - count), requestAborted);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         return;
@@ -314,12 +326,26 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 {
                     await _frames.DispatchAsync(_services.Parser.Parse(buffer.AsMemory(0, count)), requestAborted);
                 }
+
+                if (buffer.Length > InitialReceiveBuffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static byte[] Grow(byte[] buffer, int size)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        buffer.CopyTo(larger, 0);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
     }
 
     private bool IsClosing
