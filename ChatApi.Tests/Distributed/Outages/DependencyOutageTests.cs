@@ -277,15 +277,20 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
             restoreTook = await RestoreAsync("cache", mode);
         }
 
+        // Every member, on either replica, gets what was acknowledged during the outage, in id order, once each, with
+        // nothing else sent to the room: no later message fills the gap, the replicas must catch up by themselves.
+        // The recovery send goes to Alice's side room for the same reason.
         var back = Stopwatch.StartNew();
         var healthy = HealthSample.WaitUntilHealthyAsync(Topology.ChatApi, "StackExchange.Redis", back, StorageRecoveryBound);
         var connected = ConnectUntilUpgradedAsync(replica, scenario.BobUser.AccessToken, back, StorageRecoveryBound);
-        var sent = scenario.SendUntilAcknowledgedAsync("after-cache-outage", back, StorageRecoveryBound);
-        await Task.WhenAll(healthy, connected, sent);
-
-        // Every member, on either replica, gets what was acknowledged during the outage: in id order, once each.
-        await scenario.AssertEveryMemberGotEveryStoredMessageAsync(StorageRecoveryBound - back.Elapsed);
-        var delivered = back.Elapsed;
+        var sent = scenario.SendUntilAcknowledgedAsync("after-cache-outage", back, StorageRecoveryBound, scenario.SideRoom);
+        var caughtUp = Task.Run(async () =>
+        {
+            await scenario.AssertEveryMemberGotEveryStoredMessageAsync(StorageRecoveryBound);
+            return back.Elapsed;
+        });
+        await Task.WhenAll(healthy, connected, sent, caughtUp);
+        var delivered = await caughtUp;
         foreach (var member in scenario.Members)
         {
             Assert.Subset(member.MessageIds(scenario.Room).ToHashSet(), outageAcks.Select(a => a.Id).ToHashSet());

@@ -38,7 +38,7 @@ public sealed record FaultPlan(int Seed, IReadOnlyList<FaultStep> Steps)
                 Between(random, 1.0, 2.5),
                 Dependencies[random.Next(Dependencies.Length)],
                 Kinds[random.Next(Kinds.Length)],
-                Between(random, 1.5, 4.0));
+                Between(random, 1.5, 6.0));
             if (used + step.Gap + step.Hold > budget)
             {
                 break;

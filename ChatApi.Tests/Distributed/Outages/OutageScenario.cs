@@ -7,7 +7,8 @@ namespace ChatApi.Tests.Distributed.Outages;
 /// <summary>
 /// The sessions an outage scenario watches, all in one fresh room and open before the outage: Alice (the sender) and
 /// Bob on ChatApi replica 0, Carol on replica 1. Each member's join point is its <c>joined</c> frame's <c>lastId</c>;
-/// from there on it must receive every stored message of the room exactly once, in id order.
+/// from there on it must receive every stored message of the room exactly once, in id order. Alice is also alone in a
+/// side room, where she can send without touching the watched room (a message there would fill its gaps).
 /// </summary>
 public sealed class OutageScenario : IAsyncDisposable
 {
@@ -19,12 +20,16 @@ public sealed class OutageScenario : IAsyncDisposable
     {
         _topology = topology;
         Room = room;
+        SideRoom = $"{room}-side";
         AliceUser = alice;
         BobUser = bob;
         CarolUser = carol;
     }
 
     public string Room { get; }
+
+    /// <summary>A room only Alice is in.</summary>
+    public string SideRoom { get; }
 
     public TestUser AliceUser { get; }
 
@@ -54,6 +59,7 @@ public sealed class OutageScenario : IAsyncDisposable
             scenario.Alice = await scenario.JoinAsync(topology.ChatApi[0], scenario.AliceUser, "alice@chatapi-0");
             scenario.Bob = await scenario.JoinAsync(topology.ChatApi[0], scenario.BobUser, "bob@chatapi-0");
             scenario.Carol = await scenario.JoinAsync(topology.ChatApi[1], scenario.CarolUser, "carol@chatapi-1");
+            await scenario.Alice.JoinAsync(scenario.SideRoom);
 
             var (warm, _) = await scenario.SendAsync("warm-up", ChatSocket.DefaultTimeout);
             Assert.Equal("ack", warm.Frame.Type());
@@ -72,25 +78,25 @@ public sealed class OutageScenario : IAsyncDisposable
     }
 
     /// <summary>
-    /// Alice sends a message and waits for its answer: the <c>ack</c> or the <c>error</c> that names its clientMsgId.
-    /// Returns the answer and how long it took.
+    /// Alice sends a message (to the watched room unless <paramref name="room"/> says otherwise) and waits for its
+    /// answer: the <c>ack</c> or the <c>error</c> that names its clientMsgId. Returns the answer and how long it took.
     /// </summary>
-    public async Task<(RecordedFrame Answer, TimeSpan Elapsed)> SendAsync(string label, TimeSpan timeout)
+    public async Task<(RecordedFrame Answer, TimeSpan Elapsed)> SendAsync(string label, TimeSpan timeout, string? room = null)
     {
         var clientMsgId = $"{label}-{Interlocked.Increment(ref _sends)}";
         var from = Alice.Count;
         var stopwatch = Stopwatch.StartNew();
-        await Alice.SendAsync(new { type = "send", room = Room, text = $"{label} from alice", clientMsgId });
+        await Alice.SendAsync(new { type = "send", room = room ?? Room, text = $"{label} from alice", clientMsgId });
         var answer = await Alice.WaitForAsync(frame => AnswersTo(frame, clientMsgId), timeout, from);
         return (answer, stopwatch.Elapsed);
     }
 
     /// <summary>Alice sends until one is acknowledged (the first answers may still be store_unavailable); returns when.</summary>
-    public async Task<TimeSpan> SendUntilAcknowledgedAsync(string label, Stopwatch clock, TimeSpan within)
+    public async Task<TimeSpan> SendUntilAcknowledgedAsync(string label, Stopwatch clock, TimeSpan within, string? room = null)
     {
         while (true)
         {
-            var (answer, _) = await SendAsync(label, within);
+            var (answer, _) = await SendAsync(label, within, room);
             if (answer.Frame.Type() == "ack")
             {
                 return clock.Elapsed;
