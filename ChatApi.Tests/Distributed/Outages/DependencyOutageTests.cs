@@ -234,6 +234,14 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         await using var scenario = await OutageScenario.StartAsync(Topology, $"cache-{mode}");
         var replica = Topology.ChatApi[0];
 
+        // Two members alone in a room on their replica: when the last member goes, the replica unsubscribes (Redis).
+        var bobAlone = $"{scenario.Room}-alone";
+        await scenario.Bob.JoinAsync(bobAlone);
+        var dave = await TestUser.CreateAsync(Topology, "dave");
+        await using var daveSession = await SessionRecorder.ConnectAsync(Topology.ChatApi[1], dave.AccessToken, "dave@chatapi-1");
+        await daveSession.JoinAsync($"{scenario.Room}-dave");
+        var failuresBefore = ApplicationFailures();
+
         output.WriteLine($"Redis {mode}: {Load()}");
         await DependencyFault.InjectAsync(Topology, "cache", mode);
         var outage = Stopwatch.StartNew();
@@ -256,8 +264,16 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
             });
             var refusals = MeasureReadinessRefusalsAsync(replica, scenario.BobUser.AccessToken, outage);
             await Task.WhenAll(sends, refusals);
+            // A session that is the last member of its room ends (ChatApi's log says whether that went well, below).
+            await daveSession.DisposeAsync();
+            // The last member of a room leaves: the session answers its next frame, promptly, and stays open.
+            var leaving = Stopwatch.StartNew();
+            await scenario.Bob.SendAsync(new { type = "leave", room = bobAlone });
+            await OutageScenario.AssertAnswersPingAsync(scenario.Bob);
+            var leaveAnswered = leaving.Elapsed;
             scenario.AssertSessionsStayedOpen();
-            output.WriteLine($"  open session: {outageAcks.Count} sends acknowledged in ≤ {Ms(outageAcks.Max(a => a.Elapsed))}");
+            output.WriteLine($"  open session: {outageAcks.Count} sends acknowledged in ≤ {Ms(outageAcks.Max(a => a.Elapsed))}; a leave (last member) then a ping answered in {Ms(leaveAnswered)}");
+            Assert.True(leaveAnswered < OpenSessionBound, $"a leave then a ping took {Ms(leaveAnswered)}");
 
             var sample = await HealthSample.TakeAsync(Topology.ChatApi, rounds: 3);
             foreach (var probe in sample.Probes)
@@ -303,6 +319,7 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         var stored = await StoredMessages.IdsAfterAsync(Topology.ChatDbConnectionString, scenario.Room, 0);
         Assert.Equal(stored, history.Messages().Select(message => message.Id()));
         scenario.AssertSessionsStayedOpen();
+        Assert.Equal(failuresBefore, ApplicationFailures());
 
         output.WriteLine($"  every member had the outage's messages {S(delivered)} after Redis was back");
         Report("Redis", mode, newConnect, openSession + $"; every member gets them, in order, once, {S(delivered)} after Redis is back", health,
@@ -393,6 +410,15 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         Assert.True(sample.MaxServerDuration < ContractBound, $"a /health answer took {Ms(sample.MaxServerDuration)} by the service's own report");
         Assert.True(sample.MaxRoundTrip < GenerousRoundTrip, $"a /health round trip took {Ms(sample.MaxRoundTrip)}");
     }
+
+    /// <summary>What ChatApi's replicas logged as bugs so far: unhandled request exceptions and frames that failed unexpectedly.</summary>
+    private IReadOnlyList<string> ApplicationFailures() =>
+    [
+        .. new[] { "chatapi-0", "chatapi-1" }
+            .SelectMany(replica => Topology.LogsOf(replica).Split(Environment.NewLine).Select(line => $"{replica}: {line}"))
+            .Where(line => line.Contains("thrown by the application", StringComparison.Ordinal)
+                || line.Contains("unexpected failure", StringComparison.Ordinal)),
+    ];
 
     private async Task WaitUntilReadyAsync()
     {
