@@ -13,7 +13,9 @@ namespace ChatApi.Tests.Distributed.Outages;
 /// clientMsgIds, and keeps every unacknowledged send to resend (after a refusal, or after reconnecting). When a
 /// session ends (1012, a killed replica, anything) it reconnects, to either replica, backing off after a 503 or a
 /// refused connect, and resumes every room with <c>since</c> = the last id it saw; now and then it also leaves a
-/// healthy session to resume on a new one, so that new connects meet the outages as well.
+/// healthy session to resume on a new one, so that new connects meet the outages as well, and leaves a room to join it
+/// again with <c>since</c> (after a ping's pong: the server handles frames in order, so no message of the room can
+/// follow the pong, and the rejoin neither repeats nor skips one).
 /// </summary>
 /// <remarks>
 /// It records everything the checks need (what it saw, per room and session; every ack) and reports contract
@@ -39,6 +41,9 @@ public sealed class FaultRunClient
 
     /// <summary>Per tick (~450 ms): leave the session and resume on a new one, so new connects meet the outages too.</summary>
     private const double ReconnectChance = 0.02;
+
+    /// <summary>Per tick: leave one room and join it again on the next tick with <c>since</c> (the join seam, and a last member leaving, during the outages).</summary>
+    private const double LeaveChance = 0.03;
 
     private readonly DistributedTopology _topology;
     private readonly FaultRunLog _log;
@@ -285,8 +290,9 @@ public sealed class FaultRunClient
         }
 
         var joinAnswers = Channel.CreateUnbounded<JsonElement>();
+        var pongs = Channel.CreateUnbounded<JsonElement>();
         var joinedHere = new HashSet<string>(StringComparer.Ordinal);
-        var reader = Task.Run(() => ReadAsync(socket, session, joinAnswers.Writer));
+        var reader = Task.Run(() => ReadAsync(socket, session, joinAnswers.Writer, pongs.Writer));
         try
         {
             while (!stop.IsCancellationRequested && !reader.IsCompleted)
@@ -303,10 +309,26 @@ public sealed class FaultRunClient
 
                 TimeSpan tick;
                 bool reconnect;
+                string? leave = null;
                 lock (_gate)
                 {
                     tick = TimeSpan.FromMilliseconds(_random.Next(200, 700));
                     reconnect = _random.NextDouble() < ReconnectChance;
+                    if (joinedHere.Count > 0 && _random.NextDouble() < LeaveChance)
+                    {
+                        leave = joinedHere.Order(StringComparer.Ordinal).ElementAt(_random.Next(joinedHere.Count));
+                    }
+                }
+
+                if (leave is not null)
+                {
+                    if (!await LeaveAsync(socket, leave, pongs.Reader))
+                    {
+                        break;
+                    }
+
+                    // Joined again on the next tick, with since.
+                    joinedHere.Remove(leave);
                 }
 
                 if (reconnect)
@@ -388,6 +410,36 @@ public sealed class FaultRunClient
         return true;
     }
 
+    /// <summary>Leaves <paramref name="room"/> and waits for a ping's pong; false when the session should be given up.</summary>
+    private async Task<bool> LeaveAsync(ChatSocket socket, string room, ChannelReader<JsonElement> pongs)
+    {
+        var nonce = $"{Name}-leave-{room}-{_log.Now.Ticks}";
+        await socket.SendAsync(new { type = "leave", room });
+        await socket.SendAsync(new { type = "ping", nonce });
+        try
+        {
+            while (true)
+            {
+                var pong = await pongs.ReadAsync().AsTask().WaitAsync(JoinAnswerTimeout);
+                if (pong.GetProperty("nonce").GetString() == nonce)
+                {
+                    _log.Count("left a room");
+                    return true;
+                }
+            }
+        }
+        catch (TimeoutException)
+        {
+            _log.Event($"{Name}: leave {room} unanswered after {JoinAnswerTimeout.TotalSeconds:0} s; reconnecting");
+            _log.Count("leave unanswered");
+            return false;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
     private List<PendingSend> TakeSendable(HashSet<string> joinedHere, bool allowNew)
     {
         lock (_gate)
@@ -425,13 +477,13 @@ public sealed class FaultRunClient
         return pending;
     }
 
-    private async Task ReadAsync(ChatSocket socket, int session, ChannelWriter<JsonElement> joinAnswers)
+    private async Task ReadAsync(ChatSocket socket, int session, ChannelWriter<JsonElement> joinAnswers, ChannelWriter<JsonElement> pongs)
     {
         try
         {
             while (await socket.ReceiveAsync(ReceiveForever) is { } frame)
             {
-                Handle(frame, session, joinAnswers);
+                Handle(frame, session, joinAnswers, pongs);
             }
 
             var status = socket.CloseStatus;
@@ -449,10 +501,11 @@ public sealed class FaultRunClient
         finally
         {
             joinAnswers.TryComplete();
+            pongs.TryComplete();
         }
     }
 
-    private void Handle(JsonElement frame, int session, ChannelWriter<JsonElement> joinAnswers)
+    private void Handle(JsonElement frame, int session, ChannelWriter<JsonElement> joinAnswers, ChannelWriter<JsonElement> pongs)
     {
         var type = frame.Type();
         lock (_gate)
@@ -487,6 +540,7 @@ public sealed class FaultRunClient
                     break;
 
                 case "pong":
+                    pongs.TryWrite(frame);
                     break;
 
                 default:

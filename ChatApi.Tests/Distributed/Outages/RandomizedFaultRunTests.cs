@@ -12,7 +12,8 @@ public sealed class RandomizedFaultRunTopology : TopologyFixture;
 /// Clients on both ChatApi replicas keep joining, sending and resuming while, one at a time, PostgreSQL, Redis and
 /// AuthService are frozen, killed or stopped and restarted at random, and one replica is restarted gracefully and one
 /// SIGKILLed. Afterwards chatdb, read directly, must agree with what every client was told and saw: nothing
-/// acknowledged lost or stored twice, every member saw its rooms exactly once and in order, no 1011, no HTTP 500.
+/// acknowledged lost or stored twice, every member saw its rooms exactly once and in order, no 1011, no HTTP 500, and
+/// no unhandled exception in ChatApi's logs.
 /// </summary>
 /// <remarks>
 /// Seeded: <c>FAULT_RUN_SEED</c> when set, otherwise random; the seed is printed, and every random choice (the plan,
@@ -27,6 +28,7 @@ public sealed class RandomizedFaultRunTests(RandomizedFaultRunTopology fixture, 
 
     private const int ClientCount = 6;
     private const int RoomCount = 3;
+    /// <summary>Shared rooms per client (each client also has a room of its own).</summary>
     private const int RoomsPerClient = 2;
     private static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(25);
 
@@ -55,12 +57,17 @@ public sealed class RandomizedFaultRunTests(RandomizedFaultRunTopology fixture, 
         }
 
         var log = new FaultRunLog();
-        var rooms = Enumerable.Range(0, RoomCount).Select(i => ChatFrames.NewRoom($"fault{i}")).ToList();
+        var shared = Enumerable.Range(0, RoomCount).Select(i => ChatFrames.NewRoom($"fault{i}")).ToList();
+        var rooms = new List<string>(shared);
         var clients = new List<FaultRunClient>();
         for (var i = 0; i < ClientCount; i++)
         {
             var user = await TestUser.CreateAsync(Topology, $"runner{i}");
-            var clientRooms = rooms.OrderBy(_ => random.Next()).Take(RoomsPerClient).ToList();
+            // Shared rooms, and one of its own: whenever it leaves that one or its session ends, it is the room's last
+            // member on its replica, which unsubscribes from Redis.
+            var own = ChatFrames.NewRoom($"own{i}");
+            rooms.Add(own);
+            var clientRooms = shared.OrderBy(_ => random.Next()).Take(RoomsPerClient).Append(own).ToList();
             clients.Add(new FaultRunClient($"c{i}", user, clientRooms, preferredReplica: i % 2, seed: random.Next(), Topology, log));
         }
 
@@ -114,7 +121,7 @@ public sealed class RandomizedFaultRunTests(RandomizedFaultRunTopology fixture, 
 
         var stored = await StoredMessages.ReadAsync(Topology.ChatDbConnectionString, rooms);
         var result = FaultRunInvariants.Check(stored, clients);
-        var violations = log.Violations.Concat(settleViolations).Concat(result.Violations).ToList();
+        var violations = log.Violations.Concat(settleViolations).Concat(result.Violations).Concat(ApplicationFailures()).ToList();
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"checked: {stored.Count} messages stored in {rooms.Count} rooms, {result.AcknowledgedChecked} acknowledged sends, {result.DeliveriesChecked} deliveries to {clients.Count} clients over {clients.Sum(c => c.Sessions)} sessions; slowest join answer {S(clients.Max(c => c.SlowestJoin))}"));
@@ -127,6 +134,13 @@ public sealed class RandomizedFaultRunTests(RandomizedFaultRunTopology fixture, 
         Assert.True(stored.Count > 0, "nothing was stored");
         Assert.True(violations.Count == 0, $"seed {seed}: {violations.Count} violations (reproduce with {FaultPlan.SeedVariable}={seed}):\n{string.Join("\n", violations.Take(40))}");
     }
+
+    /// <summary>What the ChatApi replicas logged as bugs: unhandled request exceptions, frames that failed unexpectedly.</summary>
+    private IEnumerable<string> ApplicationFailures() =>
+        new[] { "chatapi-0", "chatapi-1" }
+            .SelectMany(replica => Topology.LogsOf(replica).Split(Environment.NewLine).Select(line => $"{replica} logged: {line}"))
+            .Where(line => line.Contains("thrown by the application", StringComparison.Ordinal)
+                || line.Contains("unexpected failure", StringComparison.Ordinal));
 
     private static TimeSpan Budget() =>
         Environment.GetEnvironmentVariable(BudgetVariable) is { Length: > 0 } value
