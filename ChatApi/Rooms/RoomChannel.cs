@@ -146,7 +146,8 @@ internal sealed partial class RoomChannel(
         }
         catch
         {
-            await subscription.UnsubscribeAsync();
+            // Fire and forget (see CloseAsync): the join's own failure is what the caller must see.
+            await subscription.UnsubscribeAsync(CommandFlags.FireAndForget);
             throw;
         }
 
@@ -180,9 +181,14 @@ internal sealed partial class RoomChannel(
         _subscription = null;
         try
         {
-            await subscription.UnsubscribeAsync();
+            // Fire and forget: StackExchange.Redis drops the subscription locally before it tells the server, and the
+            // server's answer changes nothing here. Awaiting it would hold the leave (and the session's reader) for
+            // the client's 5 s timeout while Redis hangs, and end in a RedisTimeoutException, which is a
+            // TimeoutException and not a RedisException: a 1011 for the leaving client, an unhandled exception when a
+            // session ends.
+            await subscription.UnsubscribeAsync(CommandFlags.FireAndForget);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // Closed here either way; Redis forgets the subscription with the connection.
             LogUnsubscribeFailed(logger, room, exception.GetType().Name);
