@@ -155,7 +155,16 @@ public sealed class DistributedTopology : IAsyncDisposable
             var resourceIds = await WaitUntilHealthyAsync(app, options, timeout.Token);
             var chatDb = await app.GetConnectionStringAsync("chatdb", timeout.Token) ?? throw new InvalidOperationException("No chatdb connection string.");
             var cache = await app.GetConnectionStringAsync("cache", timeout.Token) ?? throw new InvalidOperationException("No cache connection string.");
-            return new DistributedTopology(app, machineLock, dataDirectory, resourceIds, chatDb, cache);
+            var topology = new DistributedTopology(app, machineLock, dataDirectory, resourceIds, chatDb, cache);
+
+            // A replica's health check goes through Aspire's proxy, which any healthy replica answers: on a loaded
+            // machine one replica can be reported healthy seconds before it listens. Ask each one.
+            foreach (var replica in topology.ChatApi.Concat(topology.AuthServices))
+            {
+                await WaitForOwnReadinessAsync(replica);
+            }
+
+            return topology;
         }
         catch
         {
