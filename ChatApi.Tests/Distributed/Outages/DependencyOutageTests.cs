@@ -194,18 +194,9 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
             scenario.AssertSessionsStayedOpen();
             output.WriteLine($"  open session: send → store_unavailable in {Ms(firstElapsed)} (at once), {Ms(knownElapsed)} (known down); join {Ms(joinElapsed)}, history {Ms(historyElapsed)}");
 
-            var sample = await HealthSample.TakeAsync(Topology.ChatApi, rounds: 3);
-            foreach (var probe in sample.Probes)
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
-                Assert.Equal("Unhealthy", probe.Checks["PostgreSql"]);
-            }
-
-            AssertHealthAnswersInTime(sample);
-
             newConnect = Refusals(await refusals);
             openSession = $"send → `store_unavailable` in {Ms(firstElapsed)} at once, {Ms(knownElapsed)} once known; join {Ms(joinElapsed)}, history {Ms(historyElapsed)}; never an ack, never a close";
-            health = $"503, PostgreSql Unhealthy; ≤ {Ms(sample.MaxServerDuration)} / ≤ {Ms(sample.MaxRoundTrip)}";
+            health = await AssertNotReadyAsync("PostgreSql");
         }
         finally
         {
@@ -275,18 +266,9 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
             output.WriteLine($"  open session: {outageAcks.Count} sends acknowledged in ≤ {Ms(outageAcks.Max(a => a.Elapsed))}; a leave (last member) then a ping answered in {Ms(leaveAnswered)}");
             Assert.True(leaveAnswered < OpenSessionBound, $"a leave then a ping took {Ms(leaveAnswered)}");
 
-            var sample = await HealthSample.TakeAsync(Topology.ChatApi, rounds: 3);
-            foreach (var probe in sample.Probes)
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
-                Assert.Equal("Unhealthy", probe.Checks["StackExchange.Redis"]);
-            }
-
-            AssertHealthAnswersInTime(sample);
-
             newConnect = Refusals(await refusals);
             openSession = $"send → ack in ≤ {Ms(outageAcks.Max(a => a.Elapsed))} (×{outageAcks.Count}, stored in chatdb)";
-            health = $"503, StackExchange.Redis Unhealthy; ≤ {Ms(sample.MaxServerDuration)} / ≤ {Ms(sample.MaxRoundTrip)}";
+            health = await AssertNotReadyAsync("StackExchange.Redis");
         }
         finally
         {
@@ -419,6 +401,20 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
             .Where(line => line.Contains("thrown by the application", StringComparison.Ordinal)
                 || line.Contains("unexpected failure", StringComparison.Ordinal)),
     ];
+
+    /// <summary>Both replicas answer /health with 503 naming <paramref name="check"/> Unhealthy, in time; returns the table's cell.</summary>
+    private async Task<string> AssertNotReadyAsync(string check)
+    {
+        var sample = await HealthSample.TakeAsync(Topology.ChatApi, rounds: 3);
+        foreach (var probe in sample.Probes)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
+            Assert.Equal("Unhealthy", probe.Checks[check]);
+        }
+
+        AssertHealthAnswersInTime(sample);
+        return $"503, {check} Unhealthy; ≤ {Ms(sample.MaxServerDuration)} / ≤ {Ms(sample.MaxRoundTrip)}";
+    }
 
     private async Task WaitUntilReadyAsync()
     {
