@@ -15,4 +15,7 @@ public static class ErrorCodes
     public const string ShuttingDown = "shutting_down";
     public const string AgentBusy = "agent_busy";
     public const string InvalidPrompt = "invalid_prompt";
+
+    /// <summary>A <c>text</c>, <c>prompt</c> or <c>nonce</c> holding a control character or text that is not valid Unicode (a lone surrogate).</summary>
+    public const string InvalidCharacters = "invalid_characters";
 }
