@@ -84,9 +84,33 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
-        var time = _services.TimeProvider;
         _state.TryMove(ConnectionState.Open, "upgraded");
         _services.Telemetry.ConnectionOpened();
+        try
+        {
+            await RunSessionAsync(requestAborted);
+        }
+        finally
+        {
+            // Whatever ended the session, a bug included: its memberships, subscriptions and runs must not outlive it
+            // (a leaked membership keeps queueing frames for a session nobody reads).
+            try
+            {
+                await _rooms.LeaveAllAsync();
+            }
+            finally
+            {
+                _services.Agents.CancelRuns(this, room: null);
+                _state.TryMove(ConnectionState.Closed, CloseStatus?.ToString() ?? "closed");
+                _services.Telemetry.ConnectionClosed();
+                _completed.TrySetResult();
+            }
+        }
+    }
+
+    private async Task RunSessionAsync(CancellationToken requestAborted)
+    {
+        var time = _services.TimeProvider;
         _lastFrameTimestamp = time.GetTimestamp();
         Enqueue(new WelcomeFrame(User.UserId, User.Username, Id, User.ExpiresAt), ChatJsonContext.Default.WelcomeFrame);
 
@@ -111,8 +135,10 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             await ObserveAsync(reader);
             RequestClose(_socket.CloseStatus ?? CloseCodes.GoingAway, _socket.CloseStatusDescription ?? "client closed");
             await writer;
+            return;
         }
-        else if (await Task.WhenAny(reader, Task.Delay(CloseHandshakeTimeout, time)) != reader)
+
+        if (await Task.WhenAny(reader, Task.Delay(CloseHandshakeTimeout, time)) != reader)
         {
             // Our close went unanswered: cut the client off. Only here: a reset can destroy a close frame the client
             // has not read yet, so a session that closed properly ends with the connection's normal close instead.
@@ -120,14 +146,9 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         }
 
         await ObserveAsync(reader);
-        await _rooms.LeaveAllAsync();
-        _services.Agents.CancelRuns(this, room: null);
-        _state.TryMove(ConnectionState.Closed, CloseStatus?.ToString() ?? "closed");
-        _services.Telemetry.ConnectionClosed();
-        _completed.TrySetResult();
     }
 
-    private static async Task ObserveAsync(Task reader)
+    private async Task ObserveAsync(Task reader)
     {
         try
         {
@@ -136,6 +157,13 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The client vanished without a close frame, or we cut it off after our close went unanswered.
+        }
+        catch (Exception exception)
+        {
+            // A bug in the receive path (frame handlers catch their own): the client is told with 1011, and the
+            // session still ends through RunAsync's cleanup.
+            LogReceiveBug(_logger, exception, Id);
+            RequestClose(CloseCodes.InternalError, "internal error");
         }
     }
 
@@ -363,6 +391,9 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId} closing with {Status}: {Reason}")]
     private static partial void LogClosing(ILogger logger, string connectionId, int status, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Connection {ConnectionId}: unexpected failure in the receive loop; closing it with 1011")]
+    private static partial void LogReceiveBug(ILogger logger, Exception exception, string connectionId);
 
     [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId} fell {Capacity} frames behind; closing it with 1013")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId, int capacity);
