@@ -161,6 +161,9 @@ internal sealed partial class ClientFrameHandler(ChatConnection connection, Conn
             case StoreResult.Failed failed:
                 Error(ErrorCodes.StoreUnavailable, failed.Reason, clientMsgId);
                 break;
+            case StoreResult.Refused refused:
+                Error(refused.Code, refused.Reason, clientMsgId);
+                break;
         }
     }
 
