@@ -86,9 +86,10 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
     {
         _state.TryMove(ConnectionState.Open, "upgraded");
         _services.Telemetry.ConnectionOpened();
+        bool linger;
         try
         {
-            await RunSessionAsync(requestAborted);
+            linger = await RunSessionAsync(requestAborted);
         }
         finally
         {
@@ -106,9 +107,19 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                 _completed.TrySetResult();
             }
         }
+
+        if (linger)
+        {
+            // The framework answered a broken frame with its own close (1007 for invalid UTF-8) and dropped the socket.
+            // Ending the request now would close the connection with the client's next frames unread, which sends a
+            // reset, and a reset can destroy that close before the client reads it (a 1006 instead of a 1007): keep
+            // the connection a moment first.
+            await Task.Delay(CloseHandshakeTimeout, _services.TimeProvider);
+        }
     }
 
-    private async Task RunSessionAsync(CancellationToken requestAborted)
+    /// <summary>Runs the session until it is closed; true when the framework closed it on a broken frame.</summary>
+    private async Task<bool> RunSessionAsync(CancellationToken requestAborted)
     {
         var time = _services.TimeProvider;
         _lastFrameTimestamp = time.GetTimestamp();
@@ -132,10 +143,10 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         // arrives, or the client vanishes, or the framework itself closed (it answers invalid UTF-8 with 1007).
         if (await Task.WhenAny(reader, writer) == reader)
         {
-            await ObserveAsync(reader);
+            var faulted = await ObserveAsync(reader);
             RequestClose(_socket.CloseStatus ?? CloseCodes.GoingAway, _socket.CloseStatusDescription ?? "client closed");
             await writer;
-            return;
+            return faulted;
         }
 
         if (await Task.WhenAny(reader, Task.Delay(CloseHandshakeTimeout, time)) != reader)
@@ -145,14 +156,21 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             _socket.Abort();
         }
 
-        await ObserveAsync(reader);
+        // The framework may also fault on a broken frame that arrives after our close (the client goes on sending).
+        return await ObserveAsync(reader);
     }
 
-    private async Task ObserveAsync(Task reader)
+    /// <summary>Awaits the receive loop; true when the framework faulted it on a broken frame (and sent its own close).</summary>
+    private async Task<bool> ObserveAsync(Task reader)
     {
         try
         {
             await reader;
+        }
+        catch (WebSocketException exception) when (exception.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // Invalid UTF-8 in a text message, or broken framing: answered by the framework itself.
+            return true;
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -165,6 +183,8 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             LogReceiveBug(_logger, exception, Id);
             RequestClose(CloseCodes.InternalError, "internal error");
         }
+
+        return false;
     }
 
     /// <summary>
@@ -301,7 +321,6 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             while (true)
             {
                 var count = 0;
-                var tooBig = false;
                 ValueWebSocketReceiveResult result;
                 do
                 {
@@ -316,8 +335,9 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                         }
                         else
                         {
-                            // Over the limit: keep reading to the end of the message, but keep nothing.
-                            tooBig = true;
+                            // Over the limit: close with 1009 now, not at the message's end (a message may be
+                            // fragmented forever); read on, keeping nothing, only until the client's close arrives.
+                            RequestClose(CloseCodes.MessageTooBig, $"message larger than {_options.MaxMessageBytes} bytes");
                             count = 0;
                         }
                     }
@@ -338,11 +358,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                     continue;
                 }
 
-                if (tooBig)
-                {
-                    RequestClose(CloseCodes.MessageTooBig, $"message larger than {_options.MaxMessageBytes} bytes");
-                }
-                else if (result.MessageType != WebSocketMessageType.Text)
+                if (result.MessageType != WebSocketMessageType.Text)
                 {
                     RequestClose(CloseCodes.InvalidPayload, "frames must be UTF-8 JSON text");
                 }
