@@ -50,19 +50,10 @@ public sealed partial class MessageWriter : BackgroundService
         _store = StoreAsync;
     }
 
-    /// <summary>For tests of the batch logic: <paramref name="store"/> stands in for the statement that stores a batch.</summary>
-    internal MessageWriter(
-        Func<List<PendingMessage>, CancellationToken, Task<List<(PendingMessage Pending, StoredMessage Message)>>> store,
-        NpgsqlDataSource dataSource,
-        DependencyGuard guard,
-        StoredMessagePublisher publisher,
-        ChatTelemetry telemetry,
-        TimeProvider timeProvider,
-        IOptions<ChatApiOptions> options,
-        ILogger<MessageWriter> logger)
-        : this(dataSource, guard, publisher, telemetry, timeProvider, options, logger)
+    /// <summary>For tests of the batch logic: stands in for the statement that stores a batch (<see cref="StoreAsync"/>).</summary>
+    internal Func<List<PendingMessage>, CancellationToken, Task<List<(PendingMessage Pending, StoredMessage Message)>>> StoreBatch
     {
-        _store = store;
+        init => _store = value;
     }
 
     /// <summary>

@@ -130,14 +130,16 @@ public sealed class MessageWriterBatchTests
         // Never opened: the stand-in store replaces the statement.
         var dataSource = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1");
         var writer = new MessageWriter(
-            store,
             dataSource,
             new DependencyGuard(new ReadinessState(time), options, time),
             new StoredMessagePublisher(new NoPublisher(), time, NullLogger<StoredMessagePublisher>.Instance),
             new ChatTelemetry(new TestMeterFactory()),
             time,
             options,
-            NullLogger<MessageWriter>.Instance);
+            NullLogger<MessageWriter>.Instance)
+        {
+            StoreBatch = store,
+        };
         var pending = new List<Task<StoreResult>>();
         foreach (var message in messages)
         {
