@@ -144,6 +144,12 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         if (await Task.WhenAny(reader, writer) == reader)
         {
             var faulted = await ObserveAsync(reader);
+            if (faulted)
+            {
+                // Recorded as what the client was sent (1002 rather than 1007 for broken framing, which is rarer).
+                RequestClose(CloseCodes.InvalidPayload, "closed by the WebSocket layer: invalid UTF-8 or a broken frame");
+            }
+
             RequestClose(_socket.CloseStatus ?? CloseCodes.GoingAway, _socket.CloseStatusDescription ?? "client closed");
             await writer;
             return faulted;
