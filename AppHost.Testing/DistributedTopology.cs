@@ -180,6 +180,18 @@ public sealed class DistributedTopology : IAsyncDisposable
             .Where(variable => variable.Value is not null)
             .ToDictionary(variable => variable.Name, variable => variable.Value!, StringComparer.Ordinal);
 
+    /// <summary>
+    /// What <paramref name="resources"/> logged as bugs so far: unhandled request exceptions and frames that failed
+    /// unexpectedly, each line prefixed with its resource.
+    /// </summary>
+    public IReadOnlyList<string> ApplicationFailures(params string[] resources) =>
+    [
+        .. resources
+            .SelectMany(resource => LogsOf(resource).Split(Environment.NewLine).Select(line => $"{resource}: {line}"))
+            .Where(line => line.Contains("thrown by the application", StringComparison.Ordinal)
+                || line.Contains("unexpected failure", StringComparison.Ordinal)),
+    ];
+
     /// <summary>Everything <paramref name="resource"/> has printed so far.</summary>
     public string LogsOf(string resource) =>
         _logs.TryGetValue(resource, out var lines) ? string.Join(Environment.NewLine, lines) : string.Empty;

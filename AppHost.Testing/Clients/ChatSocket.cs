@@ -78,10 +78,13 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public Task SendTextAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
-    public async Task SendRawAsync(byte[] payload, WebSocketMessageType type)
+    public Task SendRawAsync(byte[] payload, WebSocketMessageType type) => SendFragmentAsync(payload, type, endOfMessage: true);
+
+    /// <summary>One frame of a message; with <paramref name="endOfMessage"/> false the message goes on in the next one.</summary>
+    public async Task SendFragmentAsync(byte[] payload, WebSocketMessageType type, bool endOfMessage)
     {
         using var timeout = new CancellationTokenSource(DefaultTimeout);
-        await _socket.SendAsync(payload, type, endOfMessage: true, timeout.Token);
+        await _socket.SendAsync(payload, type, endOfMessage, timeout.Token);
     }
 
     /// <summary>The next frame; null when the server closed the session instead.</summary>

@@ -267,6 +267,11 @@ public sealed partial class AgentRunner(
                 LogStoreUnavailable(logger, run.RunId, failed.Reason);
                 run.Fail(AgentCompletionCodes.StoreUnavailable, "The answer could not be stored; ask again shortly.");
                 return AgentCompletionCodes.StoreUnavailable;
+            case StoreResult.Refused refused:
+                // A model may answer with content the store refuses (a NUL): the run failed, the room is unaffected.
+                LogAnswerRefused(logger, run.RunId, refused.Code);
+                run.Fail(AgentCompletionCodes.ModelFailed, "The assistant's answer could not be stored.");
+                return AgentCompletionCodes.ModelFailed;
             default:
                 throw new UnreachableException();
         }
@@ -305,6 +310,9 @@ public sealed partial class AgentRunner(
 
     [LoggerMessage(LogLevel.Warning, "Agent run {RunId}: the message store is unavailable ({Error})")]
     private static partial void LogStoreUnavailable(ILogger logger, string runId, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Agent run {RunId}: the message store refused the answer ({Code})")]
+    private static partial void LogAnswerRefused(ILogger logger, string runId, string code);
 
     [LoggerMessage(LogLevel.Information, "Shutting down: cancelling {Count} agent runs")]
     private static partial void LogStopping(ILogger logger, int count);

@@ -84,9 +84,44 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
-        var time = _services.TimeProvider;
         _state.TryMove(ConnectionState.Open, "upgraded");
         _services.Telemetry.ConnectionOpened();
+        bool linger;
+        try
+        {
+            linger = await RunSessionAsync(requestAborted);
+        }
+        finally
+        {
+            // Whatever ended the session, a bug included: its memberships, subscriptions and runs must not outlive it
+            // (a leaked membership keeps queueing frames for a session nobody reads).
+            try
+            {
+                await _rooms.LeaveAllAsync();
+            }
+            finally
+            {
+                _services.Agents.CancelRuns(this, room: null);
+                _state.TryMove(ConnectionState.Closed, CloseStatus?.ToString() ?? "closed");
+                _services.Telemetry.ConnectionClosed();
+                _completed.TrySetResult();
+            }
+        }
+
+        if (linger)
+        {
+            // The framework answered a broken frame with its own close (1007 for invalid UTF-8) and dropped the socket.
+            // Ending the request now would close the connection with the client's next frames unread, which sends a
+            // reset, and a reset can destroy that close before the client reads it (a 1006 instead of a 1007): keep
+            // the connection a moment first.
+            await Task.Delay(CloseHandshakeTimeout, _services.TimeProvider);
+        }
+    }
+
+    /// <summary>Runs the session until it is closed; true when the framework closed it on a broken frame.</summary>
+    private async Task<bool> RunSessionAsync(CancellationToken requestAborted)
+    {
+        var time = _services.TimeProvider;
         _lastFrameTimestamp = time.GetTimestamp();
         Enqueue(new WelcomeFrame(User.UserId, User.Username, Id, User.ExpiresAt), ChatJsonContext.Default.WelcomeFrame);
 
@@ -108,35 +143,54 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
         // arrives, or the client vanishes, or the framework itself closed (it answers invalid UTF-8 with 1007).
         if (await Task.WhenAny(reader, writer) == reader)
         {
-            await ObserveAsync(reader);
+            var faulted = await ObserveAsync(reader);
+            if (faulted)
+            {
+                // Recorded as what the client was sent (1002 rather than 1007 for broken framing, which is rarer).
+                RequestClose(CloseCodes.InvalidPayload, "closed by the WebSocket layer: invalid UTF-8 or a broken frame");
+            }
+
             RequestClose(_socket.CloseStatus ?? CloseCodes.GoingAway, _socket.CloseStatusDescription ?? "client closed");
             await writer;
+            return faulted;
         }
-        else if (await Task.WhenAny(reader, Task.Delay(CloseHandshakeTimeout, time)) != reader)
+
+        if (await Task.WhenAny(reader, Task.Delay(CloseHandshakeTimeout, time)) != reader)
         {
             // Our close went unanswered: cut the client off. Only here: a reset can destroy a close frame the client
             // has not read yet, so a session that closed properly ends with the connection's normal close instead.
             _socket.Abort();
         }
 
-        await ObserveAsync(reader);
-        await _rooms.LeaveAllAsync();
-        _services.Agents.CancelRuns(this, room: null);
-        _state.TryMove(ConnectionState.Closed, CloseStatus?.ToString() ?? "closed");
-        _services.Telemetry.ConnectionClosed();
-        _completed.TrySetResult();
+        // The framework may also fault on a broken frame that arrives after our close (the client goes on sending).
+        return await ObserveAsync(reader);
     }
 
-    private static async Task ObserveAsync(Task reader)
+    /// <summary>Awaits the receive loop; true when the framework faulted it on a broken frame (and sent its own close).</summary>
+    private async Task<bool> ObserveAsync(Task reader)
     {
         try
         {
             await reader;
         }
+        catch (WebSocketException exception) when (exception.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // Invalid UTF-8 in a text message, or broken framing: answered by the framework itself.
+            return true;
+        }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The client vanished without a close frame, or we cut it off after our close went unanswered.
         }
+        catch (Exception exception)
+        {
+            // A bug in the receive path (frame handlers catch their own): the client is told with 1011, and the
+            // session still ends through RunAsync's cleanup.
+            LogReceiveBug(_logger, exception, Id);
+            RequestClose(CloseCodes.InternalError, "internal error");
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -273,7 +327,6 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             while (true)
             {
                 var count = 0;
-                var tooBig = false;
                 ValueWebSocketReceiveResult result;
                 do
                 {
@@ -288,8 +341,9 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                         }
                         else
                         {
-                            // Over the limit: keep reading to the end of the message, but keep nothing.
-                            tooBig = true;
+                            // Over the limit: close with 1009 now, not at the message's end (a message may be
+                            // fragmented forever); read on, keeping nothing, only until the client's close arrives.
+                            RequestClose(CloseCodes.MessageTooBig, $"message larger than {_options.MaxMessageBytes} bytes");
                             count = 0;
                         }
                     }
@@ -310,11 +364,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
                     continue;
                 }
 
-                if (tooBig)
-                {
-                    RequestClose(CloseCodes.MessageTooBig, $"message larger than {_options.MaxMessageBytes} bytes");
-                }
-                else if (result.MessageType != WebSocketMessageType.Text)
+                if (result.MessageType != WebSocketMessageType.Text)
                 {
                     RequestClose(CloseCodes.InvalidPayload, "frames must be UTF-8 JSON text");
                 }
@@ -363,6 +413,9 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId} closing with {Status}: {Reason}")]
     private static partial void LogClosing(ILogger logger, string connectionId, int status, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Connection {ConnectionId}: unexpected failure in the receive loop; closing it with 1011")]
+    private static partial void LogReceiveBug(ILogger logger, Exception exception, string connectionId);
 
     [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId} fell {Capacity} frames behind; closing it with 1013")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId, int capacity);

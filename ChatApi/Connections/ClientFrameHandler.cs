@@ -52,9 +52,10 @@ internal sealed partial class ClientFrameHandler(ChatConnection connection, Conn
                 {
                     await HandleAsync(frame, cancellationToken);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    // Known outages are answered inside the handlers; whatever reaches here is a bug, and only a bug gets 1011.
+                    // Known outages are answered inside the handlers and client input is refused by the parser; whatever
+                    // reaches here is a bug (a cancellation the session did not ask for included), and only a bug gets 1011.
                     LogUnexpected(services.Logger, exception, connection.Id, frame.Type);
                     connection.RequestClose(CloseCodes.InternalError, "internal error");
                 }
@@ -159,6 +160,9 @@ internal sealed partial class ClientFrameHandler(ChatConnection connection, Conn
                 break;
             case StoreResult.Failed failed:
                 Error(ErrorCodes.StoreUnavailable, failed.Reason, clientMsgId);
+                break;
+            case StoreResult.Refused refused:
+                Error(refused.Code, refused.Reason, clientMsgId);
                 break;
         }
     }

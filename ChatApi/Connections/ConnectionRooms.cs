@@ -72,9 +72,23 @@ internal sealed class ConnectionRooms(IRoomMember member, RoomHub hub, int maxRo
             _rooms.Clear();
         }
 
+        // Every room is left even when one leave fails, so one failure cannot leak the other memberships.
+        List<Exception>? failures = null;
         foreach (var room in rooms)
         {
-            await hub.LeaveAsync(room, member);
+            try
+            {
+                await hub.LeaveAsync(room, member);
+            }
+            catch (Exception exception)
+            {
+                (failures ??= []).Add(exception);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("Leaving the session's rooms failed.", failures);
         }
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class MessageWriter : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageWriter> _logger;
     private readonly int _batchSize;
+    private readonly Func<List<PendingMessage>, CancellationToken, Task<List<(PendingMessage Pending, StoredMessage Message)>>> _store;
 
     public MessageWriter(
         NpgsqlDataSource dataSource,
@@ -46,6 +47,13 @@ public sealed partial class MessageWriter : BackgroundService
         _timeProvider = timeProvider;
         _logger = logger;
         _batchSize = options.Value.PersistBatchSize;
+        _store = StoreAsync;
+    }
+
+    /// <summary>For tests of the batch logic: stands in for the statement that stores a batch (<see cref="StoreAsync"/>).</summary>
+    internal Func<List<PendingMessage>, CancellationToken, Task<List<(PendingMessage Pending, StoredMessage Message)>>> StoreBatch
+    {
+        init => _store = value;
     }
 
     /// <summary>
@@ -127,40 +135,79 @@ public sealed partial class MessageWriter : BackgroundService
         List<(PendingMessage Pending, StoredMessage Message)> inserted;
         try
         {
-            inserted = await _guard.RunAsync(DependencyChecks.Database, cancellationToken => StoreAsync(unique, cancellationToken), CancellationToken.None);
+            inserted = await StoreGuardedAsync(unique);
+        }
+        catch (Exception exception) when (StoreFailure.IsDataError(exception) && unique.Count > 1)
+        {
+            // PostgreSQL refused one message's content, not the batch: store them one by one (in queue order, so each
+            // sender's ids stay in its order) and refuse only the messages that fail on their own.
+            LogBatchRefused(_logger, unique.Count, ((Npgsql.PostgresException)exception).SqlState);
+            inserted = [];
+            foreach (var pending in unique)
+            {
+                try
+                {
+                    inserted.AddRange(await StoreGuardedAsync([pending]));
+                }
+                catch (Exception single)
+                {
+                    Fail([pending], single, activity);
+                }
+            }
         }
         catch (Exception exception)
         {
-            // Whatever went wrong, these sends are not acknowledged (their clients may resend with the same
-            // clientMsgId) and the writer goes on: one bad batch must never stop the node's persistence.
-            var outage = exception is NpgsqlException or DependencyUnavailableException;
-            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            if (outage)
-            {
-                LogPersistFailed(_logger, batch.Count, exception.GetType().Name);
-            }
-            else
-            {
-                LogPersistBug(_logger, exception, batch.Count);
-            }
-
-            _telemetry.PersistFailed(batch.Count);
-            foreach (var pending in batch)
-            {
-                pending.Complete(new StoreResult.Failed("The message store is unavailable."));
-            }
-
-            return;
+            inserted = [];
+            Fail(unique, exception, activity);
         }
 
         foreach (var (copy, original) in copies)
         {
-            copy.Complete(original.Result is StoreResult.Stored stored ? stored with { Duplicate = true } : original.Result!);
+            // A clientMsgId names one message of its sender: a copy in another room is not a resend of it.
+            copy.Complete(original.Result switch
+            {
+                StoreResult.Stored stored when stored.Message.Room != copy.Message.Room => ClientMsgIdReused(),
+                StoreResult.Stored stored => stored with { Duplicate = true },
+                var result => result!,
+            });
         }
 
         _telemetry.Persisted(inserted.Count, batch.Count, _timeProvider.GetElapsedTime(started));
-
     }
+
+    private Task<List<(PendingMessage Pending, StoredMessage Message)>> StoreGuardedAsync(List<PendingMessage> messages) =>
+        _guard.RunAsync(DependencyChecks.Database, cancellationToken => _store(messages, cancellationToken), CancellationToken.None);
+
+    /// <summary>
+    /// These sends are not stored and the writer goes on: one bad batch must never stop the node's persistence. After
+    /// an outage their clients resend with the same clientMsgId; a refused message is refused for good.
+    /// </summary>
+    private void Fail(List<PendingMessage> messages, Exception exception, Activity? activity)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        if (StoreFailure.IsDataError(exception))
+        {
+            LogMessageRefused(_logger, messages.Count, ((Npgsql.PostgresException)exception).SqlState);
+        }
+        else if (exception is NpgsqlException or DependencyUnavailableException)
+        {
+            LogPersistFailed(_logger, messages.Count, exception.GetType().Name);
+        }
+        else
+        {
+            LogPersistBug(_logger, exception, messages.Count);
+        }
+
+        _telemetry.PersistFailed(messages.Count);
+        var result = StoreFailure.ResultOf(exception);
+        foreach (var pending in messages)
+        {
+            pending.Complete(result);
+        }
+    }
+
+    private static StoreResult.Refused ClientMsgIdReused() =>
+        new(ErrorCodes.ClientMsgIdReused, "This clientMsgId was already used for a message in another room; use a new one.");
 
     /// <summary>
     /// Allocates ids per room, inserts, and reads the originals of resends, in one statement: one round trip, whose
@@ -225,7 +272,7 @@ public sealed partial class MessageWriter : BackgroundService
                 // A resend of a message stored earlier (possibly by another replica), answered with the original;
                 // rarely its original was committed concurrently and this statement could not see it: resend again.
                 pending.Complete(originals.TryGetValue(key, out var original)
-                    ? new StoreResult.Stored(original, Duplicate: true)
+                    ? original.Room == pending.Message.Room ? new StoreResult.Stored(original, Duplicate: true) : ClientMsgIdReused()
                     : new StoreResult.Failed("The message conflicted with a concurrent copy; send it again."));
             }
         }
@@ -269,6 +316,12 @@ public sealed partial class MessageWriter : BackgroundService
 
     [LoggerMessage(LogLevel.Warning, "Could not persist a batch of {Count} messages ({Error}); senders get store_unavailable")]
     private static partial void LogPersistFailed(ILogger logger, int count, string error);
+
+    [LoggerMessage(LogLevel.Warning, "PostgreSQL refused a batch of {Count} messages ({SqlState}); storing them one by one")]
+    private static partial void LogBatchRefused(ILogger logger, int count, string sqlState);
+
+    [LoggerMessage(LogLevel.Warning, "PostgreSQL refused the content of {Count} messages ({SqlState}); their senders get message_refused")]
+    private static partial void LogMessageRefused(ILogger logger, int count, string sqlState);
 
     [LoggerMessage(LogLevel.Error, "Unexpected failure persisting a batch of {Count} messages; senders get store_unavailable")]
     private static partial void LogPersistBug(ILogger logger, Exception exception, int count);

@@ -14,4 +14,10 @@ public abstract record StoreResult
 
     /// <summary>Not stored (database unavailable, shutting down); the client may resend with the same clientMsgId.</summary>
     public sealed record Failed(string Reason) : StoreResult;
+
+    /// <summary>
+    /// Never stored as sent, whatever the state of the store: its clientMsgId names a message in another room, or the
+    /// store refused its content. Answered with <paramref name="Code"/>; a resend of the same send fails again.
+    /// </summary>
+    public sealed record Refused(string Code, string Reason) : StoreResult;
 }

@@ -15,4 +15,13 @@ public static class ErrorCodes
     public const string ShuttingDown = "shutting_down";
     public const string AgentBusy = "agent_busy";
     public const string InvalidPrompt = "invalid_prompt";
+
+    /// <summary>A <c>text</c>, <c>prompt</c> or <c>nonce</c> holding a control character or text that is not valid Unicode (a lone surrogate).</summary>
+    public const string InvalidCharacters = "invalid_characters";
+
+    /// <summary>The clientMsgId was already used by this user for a message in another room; that message stands.</summary>
+    public const string ClientMsgIdReused = "client_msg_id_reused";
+
+    /// <summary>The message store refused this message's content (never an outage); resending it unchanged fails again.</summary>
+    public const string MessageRefused = "message_refused";
 }

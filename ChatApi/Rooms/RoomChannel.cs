@@ -69,6 +69,7 @@ internal sealed partial class RoomChannel(
             if (!_members.Contains(member))
             {
                 _members = _members.Add(member);
+                telemetry.MembershipAdded();
             }
 
             return true;
@@ -91,7 +92,13 @@ internal sealed partial class RoomChannel(
         await _gate.WaitAsync();
         try
         {
+            var before = _members.Length;
             _members = _members.Remove(member);
+            if (_members.Length < before)
+            {
+                telemetry.MembershipRemoved();
+            }
+
             if (_members.Length > 0 || _closed)
             {
                 return false;

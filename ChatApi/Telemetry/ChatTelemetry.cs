@@ -25,6 +25,7 @@ public sealed class ChatTelemetry
     private readonly Counter<long> _queueDrops;
     private readonly Counter<long> _gapFills;
     private readonly Counter<long> _rejections;
+    private long _memberships;
 
     public ChatTelemetry(IMeterFactory meterFactory)
     {
@@ -41,7 +42,17 @@ public sealed class ChatTelemetry
         _fanOutLatency = meter.CreateHistogram<double>("chat.fanout.latency", unit: "ms", description: "From storing a message to handing it to local members");
         _queueDrops = meter.CreateCounter<long>("chat.outbound.drops", description: "Clients closed because their outbound queue was full");
         _gapFills = meter.CreateCounter<long>("chat.fanout.gap_fills", description: "Messages read back from chatdb because pub/sub skipped them");
+        // Observed, not added to: the count is read when exported, and a test compares it before and after a session
+        // to prove that whatever ended the session, its memberships went with it.
+        meter.CreateObservableUpDownCounter("chat.room.memberships", () => Memberships, description: "Room memberships of this node's sessions");
     }
+
+    /// <summary>Room memberships of this node's sessions right now (what <c>chat.room.memberships</c> reports).</summary>
+    public long Memberships => Interlocked.Read(ref _memberships);
+
+    public void MembershipAdded() => Interlocked.Increment(ref _memberships);
+
+    public void MembershipRemoved() => Interlocked.Decrement(ref _memberships);
 
     public void ConnectionOpened() => _openConnections.Add(1);
 

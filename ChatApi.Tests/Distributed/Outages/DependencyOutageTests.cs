@@ -394,13 +394,7 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
     }
 
     /// <summary>What ChatApi's replicas logged as bugs so far: unhandled request exceptions and frames that failed unexpectedly.</summary>
-    private IReadOnlyList<string> ApplicationFailures() =>
-    [
-        .. new[] { "chatapi-0", "chatapi-1" }
-            .SelectMany(replica => Topology.LogsOf(replica).Split(Environment.NewLine).Select(line => $"{replica}: {line}"))
-            .Where(line => line.Contains("thrown by the application", StringComparison.Ordinal)
-                || line.Contains("unexpected failure", StringComparison.Ordinal)),
-    ];
+    private IReadOnlyList<string> ApplicationFailures() => Topology.ApplicationFailures("chatapi-0", "chatapi-1");
 
     /// <summary>Both replicas answer /health with 503 naming <paramref name="check"/> Unhealthy, in time; returns the table's cell.</summary>
     private async Task<string> AssertNotReadyAsync(string check)

@@ -136,11 +136,7 @@ public sealed class RandomizedFaultRunTests(RandomizedFaultRunTopology fixture, 
     }
 
     /// <summary>What the ChatApi replicas logged as bugs: unhandled request exceptions, frames that failed unexpectedly.</summary>
-    private IEnumerable<string> ApplicationFailures() =>
-        new[] { "chatapi-0", "chatapi-1" }
-            .SelectMany(replica => Topology.LogsOf(replica).Split(Environment.NewLine).Select(line => $"{replica} logged: {line}"))
-            .Where(line => line.Contains("thrown by the application", StringComparison.Ordinal)
-                || line.Contains("unexpected failure", StringComparison.Ordinal));
+    private IEnumerable<string> ApplicationFailures() => Topology.ApplicationFailures("chatapi-0", "chatapi-1");
 
     private static TimeSpan Budget() =>
         Environment.GetEnvironmentVariable(BudgetVariable) is { Length: > 0 } value

@@ -55,6 +55,16 @@ public sealed class OtlpCapture : IDisposable
     public IReadOnlyList<OtlpSpan> Spans() =>
         [.. _requests.Where(request => request.Path == "/v1/traces").SelectMany(request => OtlpTraceReader.Read(request.Body))];
 
+    /// <summary>
+    /// The value <paramref name="service"/> last exported for the number metric <paramref name="name"/>, measured at
+    /// <paramref name="notBeforeUnixNano"/> or later; null before such an export.
+    /// </summary>
+    public double? LatestMetric(string service, string name, ulong notBeforeUnixNano = 0) =>
+        _requests.Where(request => request.Path == "/v1/metrics")
+            .SelectMany(request => OtlpMetricReader.Read(request.Body))
+            .Where(point => point.Service == service && point.Name == name && point.TimeUnixNano >= notBeforeUnixNano)
+            .MaxBy(point => point.TimeUnixNano)?.Value;
+
     /// <summary>Waits until <paramref name="text"/> shows up in exported telemetry.</summary>
     public async Task<bool> WaitForAsync(string text, string pathPrefix, TimeSpan within)
     {
