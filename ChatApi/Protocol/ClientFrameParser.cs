@@ -9,7 +9,7 @@ namespace ChatApi.Protocol;
 /// anything but a JSON object close with 1007, a missing or unknown <c>type</c> closes with 1008, a bad field is
 /// answered with an <c>error</c> frame whose <c>ref</c> names the request. It never throws, whatever the input:
 /// strings are read through <see cref="JsonStrings"/> (a lone surrogate escape is a bad field, not an exception),
-/// numbers only from JSON numbers, and C0 control characters are refused everywhere but line breaks and tabs in <c>text</c>.
+/// numbers only from JSON numbers, and C0 control characters are refused everywhere but line breaks and tabs in <c>text</c> and <c>prompt</c>.
 /// </summary>
 public sealed partial class ClientFrameParser(ChatApiOptions options)
 {
@@ -184,9 +184,10 @@ public sealed partial class ClientFrameParser(ChatApiOptions options)
             return new ParseResult.Rejected(ErrorCodes.InvalidPrompt, $"prompt must be a non-empty string of at most {MaxPromptLength} characters.", "agent");
         }
 
-        if (JsonStrings.Read(promptElement) is not { } prompt || JsonStrings.HasControlCharacters(prompt, allowLineBreaks: false))
+        // A prompt, like a message, may span lines.
+        if (JsonStrings.Read(promptElement) is not { } prompt || JsonStrings.HasControlCharacters(prompt, allowLineBreaks: true))
         {
-            return new ParseResult.Rejected(ErrorCodes.InvalidCharacters, "prompt must be valid Unicode without control characters.", "agent");
+            return new ParseResult.Rejected(ErrorCodes.InvalidCharacters, "prompt must be valid Unicode without control characters other than tab and line breaks.", "agent");
         }
 
         if (string.IsNullOrWhiteSpace(prompt) || prompt.Length > MaxPromptLength)

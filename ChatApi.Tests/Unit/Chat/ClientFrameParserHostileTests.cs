@@ -75,14 +75,18 @@ public sealed class ClientFrameParserHostileTests
     [InlineData("\\n")]
     [InlineData("\\r\\n")]
     [InlineData("\\t")]
-    public void Line_breaks_and_tabs_are_allowed_in_text_only(string escape)
+    public void Line_breaks_and_tabs_are_allowed_in_text_and_prompt_only(string escape)
     {
         var send = Assert.IsType<SendRequest>(Assert.IsType<ParseResult.Request>(
             Parse($$"""{"type":"send","room":"general","text":"line{{escape}}line","clientMsgId":"c-1"}""")).Frame);
         Assert.Contains(escape.Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\r", "\r", StringComparison.Ordinal).Replace("\\t", "\t", StringComparison.Ordinal), send.Text, StringComparison.Ordinal);
 
+        var agent = Assert.IsType<AgentRequest>(Assert.IsType<ParseResult.Request>(
+            Parse($$"""{"type":"agent","room":"general","prompt":"line{{escape}}line"}""")).Frame);
+        Assert.Equal(send.Text, agent.Prompt);
+
         Assert.Equal(ErrorCodes.InvalidClientMsgId, Rejected($$"""{"type":"send","room":"general","text":"hi","clientMsgId":"c{{escape}}"}""").Code);
-        Assert.Equal(ErrorCodes.InvalidCharacters, Rejected($$"""{"type":"agent","room":"general","prompt":"a{{escape}}b"}""").Code);
+        Assert.Equal(ErrorCodes.InvalidRoom, Rejected($$"""{"type":"join","room":"gen{{escape}}eral"}""").Code);
     }
 
     [Theory]

@@ -66,7 +66,7 @@ public sealed class ClientFrameParserProperties
                         break;
                     case AgentRequest agent:
                         Assert.True(ClientFrameParser.IsValidRoom(agent.Room));
-                        AssertPrintable(agent.Prompt, allowLineBreaks: false);
+                        AssertPrintable(agent.Prompt, allowLineBreaks: true);
                         break;
                     case JoinRequest join:
                         Assert.True(ClientFrameParser.IsValidRoom(join.Room));
