@@ -7,6 +7,7 @@ using AuthService.Telemetry;
 using AuthService.Throttling;
 using AuthService.Tokens;
 using AuthService.Users;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,14 @@ public static class AuthServiceExtensions
         services.AddOpenApi();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        services.AddAuthRateLimiting();
+        // Behind the web front end (YARP), the client is the forwarded address; trusted from loopback proxies only
+        // (the framework's default known proxies), one hop.
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            forwarded.ForwardLimit = 1;
+        });
 
         services.AddSingleton<AuthSchemaMigrator>();
 
@@ -52,7 +61,9 @@ public static class AuthServiceExtensions
         services.AddSingleton<RevocationList>();
         services.AddSingleton<SessionRevocation>();
 
+        services.AddSingleton<AttemptCounter>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<RegistrationThrottle>();
 
         // Hosted services start in this order, and all of them before the server accepts requests:
         // schema and first signing key, then (Development only) the demo user, then the rotation loop.
