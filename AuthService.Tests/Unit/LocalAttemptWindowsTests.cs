@@ -63,7 +63,7 @@ public sealed class LocalAttemptWindowsTests
             windows.TryReserve([User, client]);
         }
 
-        windows.Forgive(User.Key, client.Key);
+        windows.GiveBack([(User.Key, true), (client.Key, false)]);
 
         Assert.False(windows.TryReserve([User, client]).IsThrottled);
         Assert.Equal("client", windows.TryReserve([User, client]).Limit);
@@ -85,5 +85,26 @@ public sealed class LocalAttemptWindowsTests
         _clock.Advance(User.Window);
         Assert.False(windows.TryReserve([User with { Key = "c" }]).IsThrottled);
         Assert.Equal(1, windows.Count);
+    }
+
+    [Fact]
+    public void An_undecided_attempt_is_given_back_to_both_counters()
+    {
+        var windows = new LocalAttemptWindows(_clock, 100);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            windows.TryReserve([User, Client]);
+            windows.GiveBack([(User.Key, false), (Client.Key, false)]);
+        }
+
+        Assert.False(windows.TryReserve([User, Client]).IsThrottled);
+        windows.GiveBack([(User.Key, false), (User.Key, false)]);
+        // Never below zero: the username still has its whole limit.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            Assert.False(windows.TryReserve([User]).IsThrottled);
+        }
+
+        Assert.True(windows.TryReserve([User]).IsThrottled);
     }
 }

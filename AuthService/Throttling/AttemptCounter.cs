@@ -45,12 +45,15 @@ public sealed partial class AttemptCounter(
         }
     }
 
-    /// <summary>After a success: <paramref name="deleteKey"/> is cleared and <paramref name="releaseKey"/> gives the attempt back.</summary>
-    public async Task ForgiveAsync(string deleteKey, string releaseKey, ThrottleDecision reservation)
+    /// <summary>
+    /// Gives a reserved attempt back: each counter is cleared (<paramref name="delete"/>) or decremented. Best
+    /// effort: if Redis does not answer, the counts expire with their windows anyway.
+    /// </summary>
+    public async Task GiveBackAsync(IReadOnlyList<(string Key, bool Delete)> counters, ThrottleDecision reservation)
     {
         if (reservation.CountedLocally)
         {
-            _local.Forgive(deleteKey, releaseKey);
+            _local.GiveBack(counters);
         }
 
         if (!redis.IsConnected)
@@ -60,12 +63,14 @@ public sealed partial class AttemptCounter(
 
         try
         {
-            await redis.GetDatabase().ScriptEvaluateAsync(AttemptScripts.Forgive, [deleteKey, releaseKey]).WaitAsync(_options.RedisTimeout);
+            await redis.GetDatabase().ScriptEvaluateAsync(
+                AttemptScripts.GiveBack,
+                [.. counters.Select(counter => (RedisKey)counter.Key)],
+                [.. counters.Select(counter => (RedisValue)(counter.Delete ? "delete" : "release"))]).WaitAsync(_options.RedisTimeout);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // Forgiving is a courtesy: the counts expire with their windows anyway.
-            LogForgiveFailed(logger, exception.GetType().Name);
+            LogGiveBackFailed(logger, exception.GetType().Name);
         }
     }
 
@@ -90,6 +95,6 @@ public sealed partial class AttemptCounter(
     [LoggerMessage(LogLevel.Warning, "Redis is unavailable for throttling; counting attempts in this replica until it is back.")]
     private static partial void LogCountingLocally(ILogger logger, Exception? exception);
 
-    [LoggerMessage(LogLevel.Debug, "Could not give back a throttled attempt after a success ({ExceptionType}); its window expires on its own.")]
-    private static partial void LogForgiveFailed(ILogger logger, string exceptionType);
+    [LoggerMessage(LogLevel.Debug, "Could not give back a throttled attempt ({ExceptionType}); its window expires on its own.")]
+    private static partial void LogGiveBackFailed(ILogger logger, string exceptionType);
 }

@@ -34,13 +34,17 @@ public static class AttemptScripts
         """;
 
     /// <summary>
-    /// After a successful login: KEYS[1] (the username's counter) is deleted, KEYS[2] (the address's) gives one
-    /// attempt back, so only failures stay counted against an address many people may share.
+    /// Gives attempts back. ARGV[i] says what to do with KEYS[i]: <c>delete</c> (a successful login clears the
+    /// username's counter) or <c>release</c> (one attempt given back, never below zero: an address many people may
+    /// share, or an attempt a dependency outage kept from being decided).
     /// </summary>
-    public const string Forgive = """
-        redis.call('DEL', KEYS[1])
-        if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
-          redis.call('DECR', KEYS[2])
+    public const string GiveBack = """
+        for i = 1, #KEYS do
+          if ARGV[i] == 'delete' then
+            redis.call('DEL', KEYS[i])
+          elseif tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then
+            redis.call('DECR', KEYS[i])
+          end
         end
         return 0
         """;

@@ -63,15 +63,21 @@ public sealed class LocalAttemptWindows(TimeProvider timeProvider, int capacity)
         }
     }
 
-    /// <summary>As <see cref="AttemptScripts.Forgive"/>: <paramref name="deleteKey"/> is cleared, <paramref name="releaseKey"/> gives one back.</summary>
-    public void Forgive(string deleteKey, string releaseKey)
+    /// <summary>As <see cref="AttemptScripts.GiveBack"/>: each counter cleared (<c>Delete</c>) or given one attempt back.</summary>
+    public void GiveBack(IReadOnlyList<(string Key, bool Delete)> counters)
     {
         lock (_lock)
         {
-            _windows.Remove(deleteKey);
-            if (_windows.TryGetValue(releaseKey, out var window) && window.Count > 0)
+            foreach (var (key, delete) in counters)
             {
-                _windows[releaseKey] = window with { Count = window.Count - 1 };
+                if (delete)
+                {
+                    _windows.Remove(key);
+                }
+                else if (_windows.TryGetValue(key, out var window) && window.Count > 0)
+                {
+                    _windows[key] = window with { Count = window.Count - 1 };
+                }
             }
         }
     }

@@ -27,7 +27,14 @@ public sealed class LoginThrottle(AttemptCounter counter, IOptions<AuthOptions> 
 
     /// <summary>The attempt succeeded: the username starts afresh, and the address gets its attempt back.</summary>
     public Task SucceededAsync(string? username, string clientAddress, ThrottleDecision reservation) =>
-        counter.ForgiveAsync(UsernameKey(username), ClientKey(clientAddress), reservation);
+        counter.GiveBackAsync([(UsernameKey(username), true), (ClientKey(clientAddress), false)], reservation);
+
+    /// <summary>
+    /// The attempt was never decided (a dependency failed before the password was checked): both counters get it
+    /// back, so a user retrying through a database outage is not locked out by attempts that were never guesses.
+    /// </summary>
+    public Task UndecidedAsync(string? username, string clientAddress, ThrottleDecision reservation) =>
+        counter.GiveBackAsync([(UsernameKey(username), false), (ClientKey(clientAddress), false)], reservation);
 
     // Usernames are attacker-chosen: hashed, every key has the same bounded shape.
     private static string UsernameKey(string? username) =>

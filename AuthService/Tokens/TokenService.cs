@@ -34,7 +34,18 @@ public sealed partial class TokenService(
             return new LoginResult(LoginStatus.Throttled, RetryAfter: reservation.RetryAfter);
         }
 
-        var user = await accounts.VerifyCredentialsAsync(username, password, cancellationToken);
+        User? user;
+        try
+        {
+            user = await accounts.VerifyCredentialsAsync(username, password, cancellationToken);
+        }
+        catch
+        {
+            // PostgreSQL down or the request aborted: no guess was decided, so none is counted.
+            await throttle.UndecidedAsync(username, clientAddress, reservation);
+            throw;
+        }
+
         if (user is null)
         {
             telemetry.LoginFailed();
