@@ -142,6 +142,12 @@ public sealed class DistributedTopology : IAsyncDisposable
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
                 // No dashboard runs in tests: without a collector, services would hang on stop flushing telemetry.
                 .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", string.Empty);
+            if (project.Name == "authservice")
+            {
+                // Tests register hundreds of users from one loopback address; the abuse tests set the real limit back.
+                builder.WithEnvironment("Auth__Throttling__RegistrationLimit", "1000000");
+            }
+
             foreach (var (key, value) in options.ServiceEnvironment.GetValueOrDefault(project.Name) ?? [])
             {
                 builder.WithEnvironment(key, value);

@@ -1,8 +1,14 @@
+using System.Globalization;
 using AppHost.HostExecutables;
 using AppHost.Infrastructure;
 using AppHost.Summary;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+var authServiceReplicas = builder.Configuration.GetValue("AppHost:AuthServiceReplicas", 1);
+var chatApiReplicas = builder.Configuration.GetValue("AppHost:ChatApiReplicas", 2);
+// PostgreSQL's max_connections, and each service's pool, so that all pools at their fullest fit (ConnectionBudget).
+var connections = ConnectionBudget.From(builder.Configuration, authServiceReplicas, chatApiReplicas);
 
 // PostgreSQL and Redis: containers where an engine answers (and always when publishing), else this machine's own
 // programs as resources of the same names, connection strings and health checks (README, "PostgreSQL and Redis").
@@ -10,14 +16,18 @@ IResourceBuilder<IResourceWithConnectionString> chatDb;
 IResourceBuilder<IResourceWithConnectionString> cache;
 if (builder.GetInfrastructureMode() is InfrastructureMode.Containers)
 {
-    chatDb = builder.AddPostgres("postgres").WithDataVolume().AddDatabase("chatdb");
+    chatDb = builder.AddPostgres("postgres").WithDataVolume()
+        .WithArgs("-c", $"max_connections={connections.MaxConnectionsSetting}")
+        .AddDatabase("chatdb");
 #pragma warning disable ASPIRECERTIFICATES001 // Plain TCP inside the app network, as the executable runs it.
     cache = builder.AddRedis("cache").WithoutHttpsCertificate();
 #pragma warning restore ASPIRECERTIFICATES001
 }
 else
 {
-    chatDb = builder.AddPostgresExecutable("postgres").AddDatabase("chatdb");
+    chatDb = builder.AddPostgresExecutable("postgres")
+        .WithSetting("max_connections", connections.MaxConnectionsSetting)
+        .AddDatabase("chatdb");
     cache = builder.AddRedisExecutable("cache");
 }
 
@@ -29,17 +39,19 @@ var signingKeySecret = builder.AddParameter(
     persist: true);
 
 var authService = builder.AddProject<Projects.AuthService>("authservice")
-    .WithReplicas(builder.Configuration.GetValue("AppHost:AuthServiceReplicas", 1))
+    .WithReplicas(authServiceReplicas)
     .WithExternalHttpEndpoints()
     .WithReference(chatDb).WaitFor(chatDb)
+    .WithEnvironment(ConnectionBudget.PoolSizeEnvironmentVariable, connections.AuthServicePoolSize.ToString(CultureInfo.InvariantCulture))
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Auth__SigningKeyEncryptionSecret", signingKeySecret)
     .WithHttpHealthCheck("/health");
 
 var chatApi = builder.AddProject<Projects.ChatApi>("chatapi")
-    .WithReplicas(builder.Configuration.GetValue("AppHost:ChatApiReplicas", 2))
+    .WithReplicas(chatApiReplicas)
     .WithExternalHttpEndpoints()
     .WithReference(chatDb).WaitFor(chatDb)
+    .WithEnvironment(ConnectionBudget.PoolSizeEnvironmentVariable, connections.ChatApiPoolSize.ToString(CultureInfo.InvariantCulture))
     .WithReference(cache).WaitFor(cache)
     .WithReference(authService).WaitFor(authService)
     .WithHttpHealthCheck("/health");

@@ -5,8 +5,11 @@ builder.AddAuthServices();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// After routing (implicit, first) so limits can depend on the endpoint: only credential endpoints carry any.
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapAuthApi();

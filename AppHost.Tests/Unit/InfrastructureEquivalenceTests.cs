@@ -40,6 +40,7 @@ public sealed class InfrastructureEquivalenceTests
             Assert.Contains("ConnectionStrings__cache", expected.Keys);
             Assert.Contains("CHATDB_URI", expected.Keys);
             Assert.Contains("CACHE_PASSWORD", expected.Keys);
+            Assert.Contains("Database__MaxPoolSize", expected.Keys);
         }
     }
 
@@ -77,7 +78,8 @@ public sealed class InfrastructureEquivalenceTests
                 .Where(pair => pair.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
                     || pair.Key.StartsWith("CHATDB_", StringComparison.Ordinal)
                     || pair.Key.StartsWith("CACHE_", StringComparison.Ordinal)
-                    || pair.Key.StartsWith("services__", StringComparison.Ordinal))
+                    || pair.Key.StartsWith("services__", StringComparison.Ordinal)
+                    || pair.Key.StartsWith("Database__", StringComparison.Ordinal))
                 .ToDictionary(StringComparer.Ordinal);
         }
 

@@ -16,9 +16,9 @@ public sealed class OpenApiDocumentTests(SharedTopologyFixture fixture) : IDispo
 
     public static TheoryData<string, string, string, string[]> Endpoints => new()
     {
-        { "/auth/register", "post", "201", ["400", "409", "413", "415", "503"] },
+        { "/auth/register", "post", "201", ["400", "409", "413", "415", "429", "503"] },
         { "/auth/token", "post", "200", ["400", "401", "413", "415", "429", "503"] },
-        { "/auth/refresh", "post", "200", ["400", "401", "413", "415", "503"] },
+        { "/auth/refresh", "post", "200", ["400", "401", "413", "415", "429", "503"] },
         { "/auth/revoke", "post", "204", ["401", "503"] },
         { "/auth/introspect", "post", "200", ["400", "413", "415", "503"] },
         { "/.well-known/jwks.json", "get", "200", [] },

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuthService.Apis.Contracts;
 using AuthService.Keys;
+using AuthService.Throttling;
 using AuthService.Tokens;
 using AuthService.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,26 +29,33 @@ public static class AuthApi
         api.MapPost("/register", RegisterAsync)
             .WithName("Register")
             .WithSummary("Register a user")
-            .WithDescription("Creates an account. The username is 3 to 32 characters of a-z, 0-9, '_', '.' or '-', the password 8 to 128 characters; 400 names each invalid field, 409 means the username is taken.")
+            .WithDescription("Creates an account. The username is 3 to 32 characters of a-z, 0-9, '_', '.' or '-', the password 8 to 128 characters; 400 names each invalid field, 409 means the username is taken; 429, with Retry-After, when registrations from the client are throttled or the service is busy hashing passwords.")
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesRefusedBodyProblems();
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesRefusedBodyProblems()
+            .WithMetadata(ClientRateLimitedMetadata.Instance)
+            .RequireRateLimiting(AuthRateLimiting.PasswordHashingPolicy);
 
         api.MapPost("/token", IssueTokenAsync)
             .WithName("IssueToken")
             .WithSummary("Log in (password grant)")
-            .WithDescription("Starts a session: an access token and its refresh token (Cache-Control: no-store). 401 is the same answer for an unknown user, a wrong password and a disabled account; 429, with Retry-After, while failed logins for the username or from the client are throttled.")
+            .WithDescription("Starts a session: an access token and its refresh token (Cache-Control: no-store). 401 is the same answer for an unknown user, a wrong password and a disabled account; 429, with Retry-After, while failed logins for the username or from the client are throttled, or when the client sends too many credential requests or the service is busy hashing passwords.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesRefusedBodyProblems();
+            .ProducesRefusedBodyProblems()
+            .WithMetadata(ClientRateLimitedMetadata.Instance)
+            .RequireRateLimiting(AuthRateLimiting.PasswordHashingPolicy);
 
         api.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshToken")
             .WithSummary("Rotate a refresh token")
-            .WithDescription("Spends the refresh token and answers a new pair in the same session (Cache-Control: no-store). 401 for an unknown, expired, spent or revoked token; presenting a spent one also revokes its whole session.")
+            .WithDescription("Spends the refresh token and answers a new pair in the same session (Cache-Control: no-store). 401 for an unknown, expired, spent or revoked token; presenting a spent one also revokes its whole session. 429, with Retry-After, when the client sends too many credential requests.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesRefusedBodyProblems();
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesRefusedBodyProblems()
+            .WithMetadata(ClientRateLimitedMetadata.Instance);
 
         api.MapPost("/revoke", RevokeAsync)
             .WithName("RevokeToken")
@@ -73,9 +81,19 @@ public static class AuthApi
 
     public static async Task<Results<Created<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         CredentialsRequest request,
+        HttpContext context,
         UserAccounts accounts,
+        RegistrationThrottle throttle,
         CancellationToken cancellationToken)
     {
+        // Every attempt counts, valid or not: refusing fast is the point.
+        var reservation = await throttle.TryAcquireAsync(ClientAddress.Of(context));
+        if (reservation.IsThrottled)
+        {
+            SetRetryAfter(context.Response, reservation.RetryAfter);
+            return AuthProblems.RegistrationThrottled();
+        }
+
         var errors = CredentialRules.Validate(request.Username, request.Password);
         if (errors.Count > 0)
         {
@@ -94,12 +112,11 @@ public static class AuthApi
         TokenService tokens,
         CancellationToken cancellationToken)
     {
-        var clientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var result = await tokens.LoginAsync(request.Username, request.Password, clientAddress, cancellationToken);
+        var result = await tokens.LoginAsync(request.Username, request.Password, ClientAddress.Of(context), cancellationToken);
         switch (result.Status)
         {
             case LoginStatus.Throttled:
-                context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(result.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                SetRetryAfter(context.Response, result.RetryAfter);
                 return AuthProblems.Throttled();
 
             case LoginStatus.Succeeded:
@@ -175,6 +192,10 @@ public static class AuthApi
     private static RouteHandlerBuilder ProducesRefusedBodyProblems(this RouteHandlerBuilder endpoint) => endpoint
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>Whole seconds, rounded up and at least 1, so a client that waits that long is not refused again.</summary>
+    public static void SetRetryAfter(HttpResponse response, TimeSpan retryAfter) =>
+        response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static void NoStore(HttpResponse response)
     {

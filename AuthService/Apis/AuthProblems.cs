@@ -27,6 +27,11 @@ public static class AuthProblems
         title: "Too many login attempts",
         detail: "Too many failed logins; wait before trying again.");
 
+    public static ProblemHttpResult RegistrationThrottled() => TypedResults.Problem(
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many registrations",
+        detail: "Too many registrations from this client; wait before trying again.");
+
     public static ProblemHttpResult UsernameTaken() => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "Username taken",

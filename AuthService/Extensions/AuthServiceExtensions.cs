@@ -7,6 +7,7 @@ using AuthService.Telemetry;
 using AuthService.Throttling;
 using AuthService.Tokens;
 using AuthService.Users;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,15 @@ public static class AuthServiceExtensions
 {
     public static IHostApplicationBuilder AddAuthServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("chatdb");
+        // The AppHost sizes each service's pool so that all of them fit PostgreSQL's max_connections (README, "Configuration").
+        var maxPoolSize = builder.Configuration.GetValue<int?>("Database:MaxPoolSize");
+        builder.AddNpgsqlDataSource("chatdb", configureDataSourceBuilder: dataSource =>
+        {
+            if (maxPoolSize is { } size)
+            {
+                dataSource.ConnectionStringBuilder.MaxPoolSize = size;
+            }
+        });
         builder.AddRedisClient("cache");
 
         var services = builder.Services;
@@ -30,6 +39,14 @@ public static class AuthServiceExtensions
         services.AddOpenApi();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        services.AddAuthRateLimiting();
+        // Behind the web front end (YARP), the client is the forwarded address; trusted from loopback proxies only
+        // (the framework's default known proxies), one hop.
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            forwarded.ForwardLimit = 1;
+        });
 
         services.AddSingleton<AuthSchemaMigrator>();
 
@@ -52,7 +69,9 @@ public static class AuthServiceExtensions
         services.AddSingleton<RevocationList>();
         services.AddSingleton<SessionRevocation>();
 
+        services.AddSingleton<AttemptCounter>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<RegistrationThrottle>();
 
         // Hosted services start in this order, and all of them before the server accepts requests:
         // schema and first signing key, then (Development only) the demo user, then the rotation loop.

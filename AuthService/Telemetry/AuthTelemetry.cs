@@ -19,6 +19,7 @@ public sealed class AuthTelemetry
     private readonly Counter<long> _refreshReuseDetected;
     private readonly Counter<long> _revocations;
     private readonly Counter<long> _introspections;
+    private readonly Counter<long> _rateLimited;
 
     public AuthTelemetry(IMeterFactory meterFactory)
     {
@@ -29,6 +30,7 @@ public sealed class AuthTelemetry
         _refreshReuseDetected = meter.CreateCounter<long>("auth.refresh.reuse_detected", "{family}", "Spent refresh tokens presented again; their family was revoked.");
         _revocations = meter.CreateCounter<long>("auth.revocations", "{session}", "Sessions revoked, by reason.");
         _introspections = meter.CreateCounter<long>("auth.introspections", "{request}", "Introspection answers, by result (active, inactive, revoked).");
+        _rateLimited = meter.CreateCounter<long>("auth.requests.rate_limited", "{request}", "Credential requests refused with 429 by the rate limiter.");
     }
 
     public void TokenIssued(string grant) => _tokensIssued.Add(1, new KeyValuePair<string, object?>("grant", grant));
@@ -40,6 +42,8 @@ public sealed class AuthTelemetry
     public void RefreshReuseDetected() => _refreshReuseDetected.Add(1);
 
     public void SessionRevoked(string reason) => _revocations.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RequestRateLimited() => _rateLimited.Add(1);
 
     public void Introspected(string result) => _introspections.Add(1, new KeyValuePair<string, object?>("result", result));
 }

@@ -2,123 +2,43 @@ using System.Security.Cryptography;
 using System.Text;
 using AuthService.Configuration;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace AuthService.Throttling;
 
 /// <summary>
-/// Counts failed logins per username and per client address in Redis (fixed windows, shared by every replica);
-/// once a count reaches its limit further attempts are refused until the window ends. Successful logins are not
-/// counted, so many users behind one address can still sign in.
+/// Login attempts per username and per client address, counted <em>before</em> the password is checked, atomically
+/// and shared by every replica (<see cref="AttemptCounter"/>): of N concurrent guesses at most the limit reach the
+/// password check. A success gives its attempts back (the username's count is cleared, the address's decremented),
+/// so what stays counted are failures, and many people behind one address can still sign in.
 /// </summary>
-/// <remarks>
-/// When Redis is unreachable the throttle fails open and logs it: refusing every login would turn a cache outage
-/// into a full outage, while password hashing still bounds how fast anyone can guess.
-/// </remarks>
-public sealed partial class LoginThrottle(IConnectionMultiplexer redis, IOptions<AuthOptions> options, ILogger<LoginThrottle> logger)
+public sealed class LoginThrottle(AttemptCounter counter, IOptions<AuthOptions> options)
 {
     public const string UsernameLimit = "username";
     public const string ClientLimit = "client";
 
-    // A hung Redis must not hold logins for the client library's full timeout: past this, fail open.
-    private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
-
     private readonly ThrottlingOptions _options = options.Value.Throttling;
 
-    public async Task<ThrottleDecision> CheckAsync(string? username, string clientAddress)
-    {
-        if (!redis.IsConnected)
-        {
-            LogFailingOpen(logger, null);
-            return ThrottleDecision.Allowed;
-        }
+    /// <summary>Counts the attempt, or refuses it without counting when a limit is reached.</summary>
+    public Task<ThrottleDecision> TryAcquireAsync(string? username, string clientAddress) => counter.TryReserveAsync(
+        [
+            new AttemptLimit(UsernameKey(username), _options.UsernameFailureLimit, _options.UsernameWindow, UsernameLimit),
+            new AttemptLimit(ClientKey(clientAddress), _options.ClientFailureLimit, _options.ClientWindow, ClientLimit),
+        ]);
 
-        try
-        {
-            var (userKey, clientKey) = (UsernameKey(username), ClientKey(clientAddress));
-            var batch = redis.GetDatabase().CreateBatch();
-            var counts = batch.StringGetAsync([userKey, clientKey]);
-            var userTtl = batch.KeyTimeToLiveAsync(userKey);
-            var clientTtl = batch.KeyTimeToLiveAsync(clientKey);
-            batch.Execute();
+    /// <summary>The attempt succeeded: the username starts afresh, and the address gets its attempt back.</summary>
+    public Task SucceededAsync(string? username, string clientAddress, ThrottleDecision reservation) =>
+        counter.GiveBackAsync([(UsernameKey(username), true), (ClientKey(clientAddress), false)], reservation);
 
-            var values = await counts.WaitAsync(RedisTimeout);
-            if ((long?)values[0] >= _options.UsernameFailureLimit)
-            {
-                return new ThrottleDecision(true, RetryAfter(await userTtl, _options.UsernameWindow), UsernameLimit);
-            }
-
-            if ((long?)values[1] >= _options.ClientFailureLimit)
-            {
-                return new ThrottleDecision(true, RetryAfter(await clientTtl, _options.ClientWindow), ClientLimit);
-            }
-
-            return ThrottleDecision.Allowed;
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            LogFailingOpen(logger, exception);
-            return ThrottleDecision.Allowed;
-        }
-    }
-
-    public async Task RecordFailureAsync(string? username, string clientAddress)
-    {
-        if (!redis.IsConnected)
-        {
-            LogFailingOpen(logger, null);
-            return;
-        }
-
-        try
-        {
-            var (userKey, clientKey) = (UsernameKey(username), ClientKey(clientAddress));
-            var batch = redis.GetDatabase().CreateBatch();
-            // The window starts with the first failure; NX keeps later failures from extending it, and repairs a
-            // counter that lost its expiry.
-            Task[] writes =
-            [
-                batch.StringIncrementAsync(userKey),
-                batch.KeyExpireAsync(userKey, _options.UsernameWindow, ExpireWhen.HasNoExpiry),
-                batch.StringIncrementAsync(clientKey),
-                batch.KeyExpireAsync(clientKey, _options.ClientWindow, ExpireWhen.HasNoExpiry),
-            ];
-            batch.Execute();
-            await Task.WhenAll(writes).WaitAsync(RedisTimeout);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            LogFailingOpen(logger, exception);
-        }
-    }
-
-    /// <summary>A successful login clears the username's failures (not the address's).</summary>
-    public async Task ResetAsync(string username)
-    {
-        if (!redis.IsConnected)
-        {
-            return;
-        }
-
-        try
-        {
-            await redis.GetDatabase().KeyDeleteAsync(UsernameKey(username)).WaitAsync(RedisTimeout);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            LogFailingOpen(logger, exception);
-        }
-    }
+    /// <summary>
+    /// The attempt was never decided (a dependency failed before the password was checked): both counters get it
+    /// back, so a user retrying through a database outage is not locked out by attempts that were never guesses.
+    /// </summary>
+    public Task UndecidedAsync(string? username, string clientAddress, ThrottleDecision reservation) =>
+        counter.GiveBackAsync([(UsernameKey(username), false), (ClientKey(clientAddress), false)], reservation);
 
     // Usernames are attacker-chosen: hashed, every key has the same bounded shape.
-    private static RedisKey UsernameKey(string? username) =>
+    private static string UsernameKey(string? username) =>
         $"auth:throttle:user:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(username ?? string.Empty)), 0, 16)}";
 
-    private static RedisKey ClientKey(string clientAddress) => $"auth:throttle:client:{clientAddress}";
-
-    private static TimeSpan RetryAfter(TimeSpan? remaining, TimeSpan window) =>
-        remaining is { } ttl && ttl > TimeSpan.Zero ? ttl : window;
-
-    [LoggerMessage(LogLevel.Warning, "Login throttling is unavailable (Redis unreachable); allowing the attempt.")]
-    private static partial void LogFailingOpen(ILogger logger, Exception? exception);
+    private static string ClientKey(string clientAddress) => $"auth:throttle:client:{clientAddress}";
 }

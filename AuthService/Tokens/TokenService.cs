@@ -25,24 +25,35 @@ public sealed partial class TokenService(
     {
         using var activity = AuthTelemetry.ActivitySource.StartActivity("Login");
 
-        var throttled = await throttle.CheckAsync(username, clientAddress);
-        if (throttled.IsThrottled)
+        // Counted before the password is checked: concurrent guesses cannot all pass a check made before any is counted.
+        var reservation = await throttle.TryAcquireAsync(username, clientAddress);
+        if (reservation.IsThrottled)
         {
-            telemetry.LoginThrottled(throttled.Limit!);
+            telemetry.LoginThrottled(reservation.Limit!);
             activity?.SetTag("auth.result", "throttled");
-            return new LoginResult(LoginStatus.Throttled, RetryAfter: throttled.RetryAfter);
+            return new LoginResult(LoginStatus.Throttled, RetryAfter: reservation.RetryAfter);
         }
 
-        var user = await accounts.VerifyCredentialsAsync(username, password, cancellationToken);
+        User? user;
+        try
+        {
+            user = await accounts.VerifyCredentialsAsync(username, password, cancellationToken);
+        }
+        catch
+        {
+            // PostgreSQL down or the request aborted: no guess was decided, so none is counted.
+            await throttle.UndecidedAsync(username, clientAddress, reservation);
+            throw;
+        }
+
         if (user is null)
         {
-            await throttle.RecordFailureAsync(username, clientAddress);
             telemetry.LoginFailed();
             activity?.SetTag("auth.result", "invalid_credentials");
             return LoginResult.InvalidCredentials;
         }
 
-        await throttle.ResetAsync(user.Username);
+        await throttle.SucceededAsync(username, clientAddress, reservation);
 
         var now = timeProvider.GetUtcNow();
         var sessionId = Guid.NewGuid();

@@ -17,9 +17,10 @@ public sealed partial class UserAccounts(UserStore store, IPasswordHasher<User> 
     /// <summary>Creates the user; null when the username is taken.</summary>
     public async Task<User?> RegisterAsync(string username, string password, CancellationToken cancellationToken)
     {
+        var normalised = CredentialRules.NormalisePassword(password) ?? throw new ArgumentException("The password is not valid Unicode.", nameof(password));
         var now = timeProvider.GetUtcNow();
         var user = new User(Guid.CreateVersion7(now), username, string.Empty, now, Disabled: false);
-        user = user with { PasswordHash = hasher.HashPassword(user, password) };
+        user = user with { PasswordHash = hasher.HashPassword(user, normalised) };
         return await store.TryCreateAsync(user, cancellationToken) ? user : null;
     }
 
@@ -29,21 +30,38 @@ public sealed partial class UserAccounts(UserStore store, IPasswordHasher<User> 
         var user = CredentialRules.IsValidUsername(username)
             ? await store.FindByUsernameAsync(username!, cancellationToken)
             : null;
-        var candidate = password is { Length: <= CredentialRules.MaxPasswordLength } ? password : string.Empty;
+        var candidate = CredentialRules.NormalisePassword(password) ?? string.Empty;
+        // Hashes made before passwords were normalised hold the password as it was typed: a non-NFC input gets a
+        // second try as typed, and on success its hash is replaced by the NFC one. An NFC input (all ASCII, and what
+        // most keyboards produce) verifies exactly as before.
+        var asTyped = password is not null && !string.Equals(password, candidate, StringComparison.Ordinal) && candidate.Length > 0 ? password : null;
 
         if (user is null)
         {
+            // The same number of verifications as for a real user, so timing tells nothing.
             hasher.VerifyHashedPassword(NobodyUser, _dummyHash.Value, candidate);
+            if (asTyped is not null)
+            {
+                hasher.VerifyHashedPassword(NobodyUser, _dummyHash.Value, asTyped);
+            }
+
             return null;
         }
 
         var result = hasher.VerifyHashedPassword(user, user.PasswordHash, candidate);
+        var rehash = result == PasswordVerificationResult.SuccessRehashNeeded;
+        if (result == PasswordVerificationResult.Failed && asTyped is not null)
+        {
+            result = hasher.VerifyHashedPassword(user, user.PasswordHash, asTyped);
+            rehash = result != PasswordVerificationResult.Failed;
+        }
+
         if (result == PasswordVerificationResult.Failed)
         {
             return null;
         }
 
-        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        if (rehash)
         {
             await store.UpdatePasswordHashAsync(user.Id, user.PasswordHash, hasher.HashPassword(user, candidate), cancellationToken);
             LogPasswordRehashed(logger, user.Id);
@@ -52,6 +70,6 @@ public sealed partial class UserAccounts(UserStore store, IPasswordHasher<User> 
         return user.Disabled ? null : user;
     }
 
-    [LoggerMessage(LogLevel.Information, "Upgraded the password hash of user {UserId} to the current format.")]
+    [LoggerMessage(LogLevel.Information, "Upgraded the password hash of user {UserId} to the current format (or to its normalised password).")]
     private static partial void LogPasswordRehashed(ILogger logger, Guid userId);
 }

@@ -16,7 +16,15 @@ public static class ChatServiceExtensions
 {
     public static IHostApplicationBuilder AddChatServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("chatdb");
+        // The AppHost sizes each service's pool so that all of them fit PostgreSQL's max_connections (README, "Configuration").
+        var maxPoolSize = builder.Configuration.GetValue<int?>("Database:MaxPoolSize");
+        builder.AddNpgsqlDataSource("chatdb", configureDataSourceBuilder: dataSource =>
+        {
+            if (maxPoolSize is { } size)
+            {
+                dataSource.ConnectionStringBuilder.MaxPoolSize = size;
+            }
+        });
         builder.AddRedisClient("cache");
         builder.AddChatAuthentication();
 

@@ -63,6 +63,15 @@ internal sealed class OurSystem : IChatSystem
             ["Chat__SendRatePerSecond"] = "100000",
             ["Chat__SendBurst"] = "100000",
         };
+        // One client address logs one user in on 8 chains at once and refreshes as fast as it can: lift the per-user
+        // and per-address login limits (AuthService's docs/auth.md, "Login throttling" and "Rate limits").
+        var authService = new Dictionary<string, string>(quiet)
+        {
+            ["Auth__Throttling__UsernameFailureLimit"] = "100000",
+            ["Auth__Throttling__ClientFailureLimit"] = "100000",
+            ["Auth__RateLimiting__ClientTokenLimit"] = "100000",
+            ["Auth__RateLimiting__ClientTokensPerPeriod"] = "100000",
+        };
         foreach (var (key, value) in chatApiEnvironment ?? new Dictionary<string, string>())
         {
             chatApi[key] = value;
@@ -73,7 +82,7 @@ internal sealed class OurSystem : IChatSystem
             ChatApiReplicas = 2,
             // An ack means stored durably: PostgreSQL flushes, as when the AppHost runs for real.
             DurableStorage = true,
-            ServiceEnvironment = new(StringComparer.OrdinalIgnoreCase) { ["chatapi"] = chatApi, ["authservice"] = new(quiet) },
+            ServiceEnvironment = new(StringComparer.OrdinalIgnoreCase) { ["chatapi"] = chatApi, ["authservice"] = authService },
         });
         var auth = new AuthClient(topology.AuthService);
         try
