@@ -10,6 +10,7 @@ using AuthService.Users;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.Data;
 
 namespace AuthService.Extensions;
 
@@ -17,15 +18,7 @@ public static class AuthServiceExtensions
 {
     public static IHostApplicationBuilder AddAuthServices(this IHostApplicationBuilder builder)
     {
-        // The AppHost sizes each service's pool so that all of them fit PostgreSQL's max_connections (README, "Configuration").
-        var maxPoolSize = builder.Configuration.GetValue<int?>("Database:MaxPoolSize");
-        builder.AddNpgsqlDataSource("chatdb", configureDataSourceBuilder: dataSource =>
-        {
-            if (maxPoolSize is { } size)
-            {
-                dataSource.ConnectionStringBuilder.MaxPoolSize = size;
-            }
-        });
+        builder.AddChatDatabase();
         builder.AddRedisClient("cache");
 
         var services = builder.Services;

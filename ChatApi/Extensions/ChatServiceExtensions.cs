@@ -9,6 +9,7 @@ using ChatApi.Rooms;
 using ChatApi.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.Data;
 
 namespace ChatApi.Extensions;
 
@@ -16,15 +17,7 @@ public static class ChatServiceExtensions
 {
     public static IHostApplicationBuilder AddChatServices(this IHostApplicationBuilder builder)
     {
-        // The AppHost sizes each service's pool so that all of them fit PostgreSQL's max_connections (README, "Configuration").
-        var maxPoolSize = builder.Configuration.GetValue<int?>("Database:MaxPoolSize");
-        builder.AddNpgsqlDataSource("chatdb", configureDataSourceBuilder: dataSource =>
-        {
-            if (maxPoolSize is { } size)
-            {
-                dataSource.ConnectionStringBuilder.MaxPoolSize = size;
-            }
-        });
+        builder.AddChatDatabase();
         builder.AddRedisClient("cache");
         builder.AddChatAuthentication();
 
