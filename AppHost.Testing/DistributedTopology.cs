@@ -26,6 +26,9 @@ public sealed class DistributedTopology : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many lines of a logged failure a test's message shows (the exception and the top of its stack).</summary>
+    private const int ExceptionLinesShown = 25;
     private static readonly bool EchoLogs = Environment.GetEnvironmentVariable("TEST_ECHO_LOGS") == "1";
 
     private readonly DistributedApplication _app;
@@ -192,10 +195,16 @@ public sealed class DistributedTopology : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<string> ApplicationFailures(params string[] resources) =>
     [
-        .. resources
-            .SelectMany(resource => LogsOf(resource).Split(Environment.NewLine).Select(line => $"{resource}: {line}"))
-            .Where(line => line.Contains("thrown by the application", StringComparison.Ordinal)
-                || line.Contains("unexpected failure", StringComparison.Ordinal)),
+        .. resources.SelectMany(resource =>
+        {
+            var lines = LogsOf(resource).Split(Environment.NewLine);
+            // The line and the exception logged with it, which follows it.
+            return lines
+                .Select((line, index) => (line, index))
+                .Where(entry => entry.line.Contains("thrown by the application", StringComparison.Ordinal)
+                    || entry.line.Contains("unexpected failure", StringComparison.Ordinal))
+                .Select(entry => $"{resource}: {string.Join(Environment.NewLine, lines.Skip(entry.index).Take(ExceptionLinesShown))}");
+        }),
     ];
 
     /// <summary>Everything <paramref name="resource"/> has printed so far.</summary>

@@ -102,6 +102,9 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             finally
             {
                 _services.Agents.CancelRuns(this, room: null);
+                // A session can end with nobody having asked for a close (a send to a client that vanished) or with
+                // the close asked for before the upgrade (revocation, shutdown): it still passes through Closing.
+                _state.TryMoveFrom(ConnectionState.Open, ConnectionState.Closing, "session ended");
                 _state.TryMove(ConnectionState.Closed, CloseStatus?.ToString() ?? "closed");
                 _services.Telemetry.ConnectionClosed();
                 _completed.TrySetResult();
@@ -209,10 +212,7 @@ public sealed partial class ChatConnection : IRoomMember, IAgentRequester
             _closeRequest = new CloseRequest(status, reason);
         }
 
-        if (_state.State == ConnectionState.Open)
-        {
-            _state.TryMove(ConnectionState.Closing, reason);
-        }
+        _state.TryMoveFrom(ConnectionState.Open, ConnectionState.Closing, reason);
 
         LogClosing(_logger, Id, (int)status, reason);
         _outbound.Writer.TryComplete();

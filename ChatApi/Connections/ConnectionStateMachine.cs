@@ -35,13 +35,22 @@ public sealed partial class ConnectionStateMachine(string connectionId, ChatTele
 
     /// <summary>Moves to <paramref name="to"/>; false when already there (a close can be asked for twice).</summary>
     /// <exception cref="InvalidOperationException">The transition does not exist: a bug.</exception>
-    public bool TryMove(ConnectionState to, string reason)
+    public bool TryMove(ConnectionState to, string reason) => Move(onlyFrom: null, to, reason);
+
+    /// <summary>
+    /// Moves from <paramref name="from"/> to <paramref name="to"/> only if the connection is in <paramref name="from"/>,
+    /// in one step: a close requested on another thread (revocation, shutdown) can never slip in between the check and
+    /// the move.
+    /// </summary>
+    public bool TryMoveFrom(ConnectionState from, ConnectionState to, string reason) => Move(from, to, reason);
+
+    private bool Move(ConnectionState? onlyFrom, ConnectionState to, string reason)
     {
         ConnectionState from;
         lock (_gate)
         {
             from = _state;
-            if (from == to)
+            if (from == to || (onlyFrom is { } required && from != required))
             {
                 return false;
             }

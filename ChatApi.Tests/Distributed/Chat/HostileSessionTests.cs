@@ -66,7 +66,8 @@ public sealed class HostileSessionTests(HostileSessionTopology fixture, ITestOut
         output.WriteLine($"{sessions} hostile sessions ended: {string.Join(", ", closes.Select(pair => $"{pair.Key} x{pair.Value}"))}");
         output.WriteLine($"error frames: {string.Join(", ", errors.Select(pair => $"{pair.Key} x{pair.Value}"))}");
         await AssertMembershipsReachAsync(1);
-        Assert.Empty(Topology.ApplicationFailures("chatapi-0"));
+        var failures = Topology.ApplicationFailures("chatapi-0");
+        Assert.True(failures.Count == 0, $"ChatApi logged {failures.Count} failures:\n{string.Join("\n", failures)}");
     }
 
     [Fact]

@@ -35,6 +35,24 @@ public sealed class ConnectionStateMachineTests
         Assert.False(machine.TryMove(ConnectionState.Closing, "second close"));
     }
 
+    [Fact]
+    public void A_conditional_move_happens_only_from_the_state_it_names()
+    {
+        var machine = Create(out _);
+        machine.TryMove(ConnectionState.Authenticated, "token");
+
+        // Asked before the upgrade: nothing to do yet, and no exception.
+        Assert.False(machine.TryMoveFrom(ConnectionState.Open, ConnectionState.Closing, "revoked"));
+        Assert.Equal(ConnectionState.Authenticated, machine.State);
+
+        machine.TryMove(ConnectionState.Open, "upgraded");
+        Assert.True(machine.TryMoveFrom(ConnectionState.Open, ConnectionState.Closing, "session ended"));
+        Assert.False(machine.TryMoveFrom(ConnectionState.Open, ConnectionState.Closing, "a second close"));
+        Assert.True(machine.TryMove(ConnectionState.Closed, "done"));
+        Assert.False(machine.TryMoveFrom(ConnectionState.Open, ConnectionState.Closing, "too late"));
+        Assert.Equal(ConnectionState.Closed, machine.State);
+    }
+
     public static TheoryData<ConnectionState, ConnectionState> IllegalTransitions()
     {
         var data = new TheoryData<ConnectionState, ConnectionState>();
