@@ -66,6 +66,14 @@ public sealed class ChatApiOptions
     /// <summary>How long shutdown waits for clients to acknowledge the 1012 close before the host goes on.</summary>
     public TimeSpan ShutdownCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a replica holds a room's message that arrived after a later id before reading the missing ids from
+    /// chatdb. Another replica's publish is nearly always on its way (a few ms); a gap that outlives this is filled from
+    /// chatdb (a publish lost with its replica, an id a resend left unused). Zero reads chatdb at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan GapWait { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Most sends persisted in one transaction.</summary>
     [Range(1, 10_000)]
     public int PersistBatchSize { get; set; } = 256;

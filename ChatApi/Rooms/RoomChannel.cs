@@ -15,9 +15,11 @@ namespace ChatApi.Rooms;
 /// </summary>
 /// <remarks>
 /// Ids of a room are committed in increasing order (allocation takes the room row's lock) and published after commit.
-/// So when id N arrives, every id below N is either committed or was never used: a jump is filled from chatdb at
-/// once, and anything at or below the last delivered id is a repeat and dropped. A member joins under the same gate:
-/// its snapshot ends at the last delivered id, and live delivery to it starts right after.
+/// So when id N arrives, every id below N is either committed or was never used: after a jump the
+/// <see cref="RoomSequencer{TMessage}"/> holds N while the missing ids are on their way from the other replica, and a
+/// gap still open after <see cref="ChatApiOptions.GapWait"/> is filled from chatdb; anything at or below the last
+/// delivered id is a repeat and dropped. A member joins under the same gate: its snapshot ends at the last delivered
+/// id, and live delivery to it starts right after.
 /// </remarks>
 internal sealed partial class RoomChannel(
     string room,
@@ -25,6 +27,7 @@ internal sealed partial class RoomChannel(
     MessageStore store,
     DependencyGuard guard,
     RoomLimits limits,
+    RoomSequencer<RoomFrame> sequencer,
     ChatTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger logger)
@@ -32,8 +35,9 @@ internal sealed partial class RoomChannel(
     private const int CatchUpPage = 1000;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ImmutableArray<IRoomMember> _members = [];
+    private readonly List<(long Id, RoomFrame Frame)> _ready = [];
     private ChannelMessageQueue? _subscription;
-    private long _lastDelivered;
+    private bool _gapCheckArmed;
     private bool _closed;
 
     /// <summary>True once the last member left (or the first join failed); the hub then uses a new channel.</summary>
@@ -55,7 +59,7 @@ internal sealed partial class RoomChannel(
             }
 
             await SubscribeAsync(cancellationToken);
-            if (since > _lastDelivered)
+            if (since > sequencer.LastDelivered)
             {
                 // The client saw more than this replica has delivered (another replica was ahead): bring the room
                 // here up to date first, or the member would get those messages again.
@@ -64,7 +68,7 @@ internal sealed partial class RoomChannel(
 
             var (messages, recovered) = await ReadSnapshotAsync(since, cancellationToken);
             member.Send(JsonSerializer.SerializeToUtf8Bytes(
-                new JoinedFrame(room, _lastDelivered, recovered, messages),
+                new JoinedFrame(room, sequencer.LastDelivered, recovered, messages),
                 ChatJsonContext.Default.JoinedFrame));
             if (!_members.Contains(member))
             {
@@ -149,7 +153,7 @@ internal sealed partial class RoomChannel(
         var subscription = await guard.RunAsync(DependencyChecks.Cache, _ => subscriber.SubscribeAsync(RoomHub.ChannelOf(room)), cancellationToken);
         try
         {
-            _lastDelivered = await store.GetLastIdAsync(room, cancellationToken);
+            sequencer.Reset(await store.GetLastIdAsync(room, cancellationToken));
         }
         catch
         {
@@ -167,14 +171,14 @@ internal sealed partial class RoomChannel(
     {
         if (since is { } after)
         {
-            var missed = await store.GetRangeAsync(room, after, _lastDelivered, limits.RecoveryLimit + 1, cancellationToken);
+            var missed = await store.GetRangeAsync(room, after, sequencer.LastDelivered, limits.RecoveryLimit + 1, cancellationToken);
             if (missed.Count <= limits.RecoveryLimit)
             {
                 return (missed, true);
             }
         }
 
-        return (await store.GetLatestAsync(room, limits.PageSize, _lastDelivered, cancellationToken), false);
+        return (await store.GetLatestAsync(room, limits.PageSize, sequencer.LastDelivered, cancellationToken), false);
     }
 
     private async Task CloseAsync()
@@ -206,13 +210,8 @@ internal sealed partial class RoomChannel(
     {
         while (true)
         {
-            var missed = await store.GetRangeAsync(room, _lastDelivered, long.MaxValue, CatchUpPage, cancellationToken);
-            foreach (var message in missed)
-            {
-                Deliver(message);
-            }
-
-            telemetry.GapFilled(missed.Count);
+            var missed = await store.GetRangeAsync(room, sequencer.LastDelivered, long.MaxValue, CatchUpPage, cancellationToken);
+            DeliverFromStore(missed, missed.Count > 0 ? missed[^1].Id : sequencer.LastDelivered);
             if (missed.Count < CatchUpPage)
             {
                 return;
@@ -233,20 +232,57 @@ internal sealed partial class RoomChannel(
         await _gate.WaitAsync();
         try
         {
-            if (_closed || id <= _lastDelivered)
+            if (_closed)
             {
                 return;
             }
 
-            if (id > _lastDelivered + 1 && !await FillGapAsync(id))
-            {
-                // chatdb cannot tell what is missing right now. Delivering this message would leave a silent hole for
-                // members, so hold the line and catch up from chatdb (this message included) a little later.
-                _ = CatchUpLaterAsync();
-                return;
-            }
+            sequencer.Offer(id, new RoomFrame(sentAt, frame, traceParent), _ready);
+            DeliverReady();
+            await SettleGapAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
-            Deliver(id, sentAt, frame, traceParent);
+    /// <summary>Under the gate: fills a gap that is due from chatdb, or checks again when it will be.</summary>
+    private async Task SettleGapAsync()
+    {
+        switch (sequencer.GapDueIn)
+        {
+            case null:
+                return;
+            case { } dueIn when dueIn > TimeSpan.Zero:
+                if (!_gapCheckArmed)
+                {
+                    _gapCheckArmed = true;
+                    _ = CheckGapLaterAsync(dueIn);
+                }
+
+                return;
+        }
+
+        if (!await FillGapAsync(sequencer.HeldThrough))
+        {
+            // chatdb cannot tell what is missing right now. Delivering past the gap would leave a silent hole for
+            // members, so hold the line and catch up from chatdb (the held messages included) a little later.
+            _ = CatchUpLaterAsync();
+        }
+    }
+
+    private async Task CheckGapLaterAsync(TimeSpan dueIn)
+    {
+        await Task.Delay(dueIn, timeProvider);
+        await _gate.WaitAsync();
+        try
+        {
+            _gapCheckArmed = false;
+            if (!_closed)
+            {
+                await SettleGapAsync();
+            }
         }
         finally
         {
@@ -260,33 +296,56 @@ internal sealed partial class RoomChannel(
         await CatchUpAsync();
     }
 
-    private async Task<bool> FillGapAsync(long beforeId)
+    /// <summary>Delivers what chatdb has through <paramref name="throughId"/>, a held id: everything below it is committed or unused.</summary>
+    private async Task<bool> FillGapAsync(long throughId)
     {
         try
         {
-            var missing = await store.GetRangeAsync(room, _lastDelivered, beforeId - 1, int.MaxValue, CancellationToken.None);
-            foreach (var message in missing)
-            {
-                Deliver(message);
-            }
-
+            var missing = await store.GetRangeAsync(room, sequencer.LastDelivered, throughId, int.MaxValue, CancellationToken.None);
             telemetry.GapFilled(missing.Count);
+            DeliverFromStore(missing, throughId);
             return true;
         }
         catch (Exception exception)
         {
-            LogGapFillFailed(logger, room, _lastDelivered, beforeId, exception.GetType().Name);
+            LogGapFillFailed(logger, room, sequencer.LastDelivered, throughId, exception.GetType().Name);
             return false;
         }
     }
 
-    /// <summary>A message read back from chatdb (gap fill, catch-up): serialised here, as its replica would have.</summary>
-    private void Deliver(StoredMessage message) =>
-        Deliver(message.Id, message.SentAt, JsonSerializer.SerializeToUtf8Bytes(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame), traceParent: null);
-
-    private void Deliver(long id, DateTimeOffset sentAt, ReadOnlyMemory<byte> frame, string? traceParent)
+    /// <summary>Messages read back from chatdb, serialised here as their replica would have; then whatever held ones they unblock.</summary>
+    private void DeliverFromStore(IReadOnlyList<StoredMessage> messages, long throughId)
     {
-        ActivityContext.TryParse(traceParent, traceState: null, out var parent);
+        foreach (var message in messages)
+        {
+            if (message.Id > sequencer.LastDelivered)
+            {
+                Deliver(message.Id, new RoomFrame(
+                    message.SentAt,
+                    JsonSerializer.SerializeToUtf8Bytes(MessageFrame.From(message), ChatJsonContext.Default.MessageFrame),
+                    TraceParent: null));
+                sequencer.DeliveredThrough(message.Id, _ready);
+                DeliverReady();
+            }
+        }
+
+        sequencer.DeliveredThrough(throughId, _ready);
+        DeliverReady();
+    }
+
+    private void DeliverReady()
+    {
+        foreach (var (id, frame) in _ready)
+        {
+            Deliver(id, frame);
+        }
+
+        _ready.Clear();
+    }
+
+    private void Deliver(long id, RoomFrame frame)
+    {
+        ActivityContext.TryParse(frame.TraceParent, traceState: null, out var parent);
         using var activity = ChatTelemetry.ActivitySource.StartActivity("chat.deliver", ActivityKind.Consumer, parent);
         activity?.SetTag("chat.room", room);
         activity?.SetTag("chat.message.id", id);
@@ -295,11 +354,10 @@ internal sealed partial class RoomChannel(
         // Every member queues the same bytes.
         foreach (var member in _members)
         {
-            member.Send(frame);
+            member.Send(frame.Bytes);
         }
 
-        _lastDelivered = id;
-        telemetry.FannedOut(timeProvider.GetUtcNow() - sentAt);
+        telemetry.FannedOut(timeProvider.GetUtcNow() - frame.SentAt);
     }
 
     [LoggerMessage(LogLevel.Warning, "Ignored a malformed message on the channel of room {Room}")]

@@ -14,15 +14,19 @@ namespace ChatApi.Rooms;
 /// Fan-out across replicas: every stored message is published on its room's Redis channel
 /// (<c>chat:room:{name}</c>), and each replica subscribes to the rooms its local connections are in, one
 /// subscription per room however many members. Each room's <see cref="RoomChannel"/> hands its members the
-/// <c>joined</c> frame and then every message in id order exactly once, filling from chatdb whatever pub/sub skipped.
+/// <c>joined</c> frame and then every message in id order exactly once, holding a message that arrived before an earlier one and filling from chatdb whatever pub/sub skipped.
 /// </summary>
 public sealed class RoomHub : IMessagePublisher, IDisposable
 {
+    // Past this many early messages in one room, the gap is filled from chatdb without waiting longer.
+    private const int MaxHeldPerRoom = 1000;
+
     private readonly ConcurrentDictionary<string, RoomChannel> _rooms = new(StringComparer.Ordinal);
     private readonly IConnectionMultiplexer _redis;
     private readonly MessageStore _store;
     private readonly DependencyGuard _guard;
     private readonly RoomLimits _limits;
+    private readonly TimeSpan _gapWait;
     private readonly ChatTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RoomHub> _logger;
@@ -40,6 +44,7 @@ public sealed class RoomHub : IMessagePublisher, IDisposable
         _store = store;
         _guard = guard;
         _limits = new RoomLimits(options.Value.PageSize, options.Value.RecoveryLimit);
+        _gapWait = options.Value.GapWait;
         _telemetry = telemetry;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -57,7 +62,16 @@ public sealed class RoomHub : IMessagePublisher, IDisposable
     {
         while (true)
         {
-            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, _redis.GetSubscriber(), _store, _guard, _limits, _telemetry, _timeProvider, _logger));
+            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(
+                name,
+                _redis.GetSubscriber(),
+                _store,
+                _guard,
+                _limits,
+                new RoomSequencer<RoomFrame>(_gapWait, MaxHeldPerRoom, _timeProvider),
+                _telemetry,
+                _timeProvider,
+                _logger));
             try
             {
                 if (await channel.JoinAsync(member, since, cancellationToken))

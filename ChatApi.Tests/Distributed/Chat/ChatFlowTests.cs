@@ -53,6 +53,43 @@ public sealed class ChatFlowTests(SharedTopologyFixture fixture)
     }
 
     [Fact]
+    public async Task A_stored_message_whose_publish_never_came_is_delivered_from_chatdb_in_order_and_an_unused_id_holds_nothing()
+    {
+        var room = ChatFrames.NewRoom("gap");
+        await using var alice = await ConnectAsync(0, room);
+        await using var bob = await ConnectAsync(1, room);
+        await alice.SendAsync(new { type = "send", room, text = "first", clientMsgId = "g-1" });
+        Assert.Equal(1, (await CollectAsync(bob, room, 1)).Messages.Single().Id());
+        await CollectAsync(alice, room, 1);
+
+        // As if a replica died between its commit and its publish (id 3), after a resend had left id 2 unused.
+        await using (var connection = new NpgsqlConnection(Topology.ChatDbConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                """
+                WITH allocated AS (UPDATE chat.rooms SET last_id = last_id + 2 WHERE name = $1 RETURNING last_id)
+                INSERT INTO chat.messages (room, id, sender_id, sender, text, client_msg_id, sent_at)
+                SELECT $1, last_id, 'ghost', 'ghost', 'never published', 'ghost-1', now() FROM allocated
+                """,
+                connection);
+            command.Parameters.Add(new() { Value = room });
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await alice.SendAsync(new { type = "send", room, text = "fourth", clientMsgId = "g-4" });
+
+        // Each replica holds id 4 for the missing ids, finds 3 in chatdb (2 was never used) and delivers both in order.
+        foreach (var member in new[] { alice, bob })
+        {
+            var (fourth, before) = await member.ReceiveUntilAsync("message", frame => frame.GetProperty("text").GetString() == "fourth");
+            List<JsonElement> messages = [.. before.Where(frame => frame.Type() == "message"), fourth];
+            Assert.Equal([3L, 4L], messages.Select(m => m.Id()));
+            Assert.Equal("never published", messages[0].GetProperty("text").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Acks_name_the_stored_message_when_one_batch_spans_many_rooms()
     {
         var rooms = Enumerable.Range(0, 5).Select(_ => ChatFrames.NewRoom("multi")).ToList();
