@@ -1,3 +1,4 @@
+using ChatBench.Measurement;
 using ChatBench.Hosting;
 using ChatBench.Report;
 using ChatBench.Systems;
@@ -47,13 +48,16 @@ internal static class SystemBenchmark
         var connects = new List<ConnectRateResult>();
         foreach (var connectCase in options.Parts.Contains("connect") ? await system.ConnectCasesAsync(options.FreshTokens) : [])
         {
+            var cpu = CpuMeter.Start(system.Processes);
             var result = await ConnectRate.MeasureAsync(connectCase, options.Connectors, options.ConnectDuration);
+            var usage = cpu.Stop();
             connects.Add(result);
             report.WriteLine(
                 $"- Connect, {result.Case}, {result.Connectors} connectors: {Numbers.Count(result.Connects)} in {Numbers.Decimal(result.Seconds)} s = "
                 + $"{Numbers.Count(result.PerSecond)}/s, p50 / p99 / max {result.Latency.Percentiles()} ms"
                 + (result.Unavailable > 0 ? $", {Numbers.Count(result.Unavailable)} answered 503" : "")
-                + (result.Failures.Length > 0 ? $" ({result.Failures})" : ""));
+                + (result.Failures.Length > 0 ? $" ({result.Failures})" : "")
+                + $"; CPU, cores: {usage}");
         }
 
         return new SystemReport(system.Name, system.Title, system.Notes, system.Acknowledges, steps, peak, halfPeak, idle, connects);
