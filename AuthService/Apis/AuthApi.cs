@@ -31,9 +31,8 @@ public static class AuthApi
             .WithSummary("Register a user")
             .WithDescription("Creates an account. The username is 3 to 32 characters of a-z, 0-9, '_', '.' or '-', the password 8 to 128 characters; 400 names each invalid field, 409 means the username is taken; 429, with Retry-After, when registrations from the client are throttled or the service is busy hashing passwords.")
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesRefusedBodyProblems()
-            .WithMetadata(ClientRateLimitedMetadata.Instance)
+            .RateLimitedPerClient()
             .RequireRateLimiting(AuthRateLimiting.PasswordHashingPolicy);
 
         api.MapPost("/token", IssueTokenAsync)
@@ -42,9 +41,8 @@ public static class AuthApi
             .WithDescription("Starts a session: an access token and its refresh token (Cache-Control: no-store). 401 is the same answer for an unknown user, a wrong password and a disabled account; 429, with Retry-After, while failed logins for the username or from the client are throttled, or when the client sends too many credential requests or the service is busy hashing passwords.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesRefusedBodyProblems()
-            .WithMetadata(ClientRateLimitedMetadata.Instance)
+            .RateLimitedPerClient()
             .RequireRateLimiting(AuthRateLimiting.PasswordHashingPolicy);
 
         api.MapPost("/refresh", RefreshAsync)
@@ -53,9 +51,8 @@ public static class AuthApi
             .WithDescription("Spends the refresh token and answers a new pair in the same session (Cache-Control: no-store). 401 for an unknown, expired, spent or revoked token; presenting a spent one also revokes its whole session. 429, with Retry-After, when the client sends too many credential requests.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesRefusedBodyProblems()
-            .WithMetadata(ClientRateLimitedMetadata.Instance);
+            .RateLimitedPerClient();
 
         api.MapPost("/revoke", RevokeAsync)
             .WithName("RevokeToken")
@@ -192,6 +189,11 @@ public static class AuthApi
     private static RouteHandlerBuilder ProducesRefusedBodyProblems(this RouteHandlerBuilder endpoint) => endpoint
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>Draws on the caller's per-address token bucket (<see cref="AuthRateLimiting"/>) and may answer 429.</summary>
+    private static RouteHandlerBuilder RateLimitedPerClient(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .WithMetadata(ClientRateLimitedMetadata.Instance);
 
     /// <summary>Whole seconds, rounded up and at least 1, so a client that waits that long is not refused again.</summary>
     public static void SetRetryAfter(HttpResponse response, TimeSpan retryAfter) =>
