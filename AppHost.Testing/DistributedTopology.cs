@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using AppHost.HostExecutables;
 using AppHost.Infrastructure;
+using AppHost.Testing.Clients;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -230,6 +231,35 @@ public sealed class DistributedTopology : IAsyncDisposable
         {
             // A replica's health check goes through Aspire's proxy, which any healthy replica answers: ask this one.
             await WaitForOwnReadinessAsync(new Uri(urls.Split(';')[0]));
+        }
+    }
+
+    /// <summary>
+    /// Completes once every ChatApi replica takes new sessions again: a tokenless upgrade is answered 401 (the door got
+    /// past readiness) rather than 503. /health runs its checks afresh, while the door reads the background report
+    /// (refreshed every second), so after an outage the door may open up to a second after /health turns 200.
+    /// </summary>
+    public async Task WaitUntilChatTakesSessionsAsync()
+    {
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        foreach (var replica in ChatApi)
+        {
+            while (true)
+            {
+                var (socket, status, _) = await ChatSocket.TryConnectAsync(replica, token: null);
+                if (socket is not null)
+                {
+                    await socket.DisposeAsync();
+                    throw new InvalidOperationException($"{replica} accepted a session without a token.");
+                }
+
+                if (status == System.Net.HttpStatusCode.Unauthorized)
+                {
+                    break;
+                }
+
+                await Task.Delay(100, timeout.Token);
+            }
         }
     }
 

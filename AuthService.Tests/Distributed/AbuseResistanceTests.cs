@@ -49,6 +49,8 @@ public sealed class AbuseResistanceTests(AbuseTopology fixture, ITestOutputHelpe
     [Fact]
     public async Task A_login_flood_gets_fast_429s_while_a_fresh_token_still_opens_a_chat_session()
     {
+        // A test before may have ended an outage a moment ago: the flood must be the only thing the connects meet.
+        await Topology.WaitUntilChatTakesSessionsAsync();
         using var owner = AuthClient.FromOwnAddress(Topology.AuthService);
         var tokens = new List<string>();
         for (var wave = 0; wave < 2; wave++)
@@ -188,6 +190,7 @@ public sealed class AbuseResistanceTests(AbuseTopology fixture, ITestOutputHelpe
         finally
         {
             Topology.Resume("cache");
+            await Topology.WaitUntilChatTakesSessionsAsync();
         }
     }
 
@@ -210,6 +213,7 @@ public sealed class AbuseResistanceTests(AbuseTopology fixture, ITestOutputHelpe
         finally
         {
             await Topology.StartAsync("postgres");
+            await Topology.WaitUntilChatTakesSessionsAsync();
         }
 
         // AuthService's pool may still hold a connection to the old server: the first login after may be one more 503
