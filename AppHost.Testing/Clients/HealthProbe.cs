@@ -26,16 +26,20 @@ public sealed record HealthProbe(HttpStatusCode StatusCode, TimeSpan Elapsed, Ti
         return new HealthProbe(response.StatusCode, stopwatch.Elapsed, serverDuration, json.RootElement.GetProperty("status").GetString()!, checks, body);
     }
 
-    /// <summary>Probes until <paramref name="status"/> is seen or <paramref name="within"/> has passed; returns the last probe and when it was seen.</summary>
-    public static async Task<(HealthProbe Probe, TimeSpan After)> WaitForAsync(Uri service, HttpStatusCode status, TimeSpan within)
+    /// <summary>
+    /// Probes until <paramref name="status"/> is seen or <paramref name="within"/> has passed on <paramref name="clock"/>
+    /// (by default one started now); returns the last probe and when, on that clock, it was sent.
+    /// </summary>
+    public static async Task<(HealthProbe Probe, TimeSpan SentAt)> WaitForAsync(Uri service, HttpStatusCode status, TimeSpan within, Stopwatch? clock = null)
     {
-        var stopwatch = Stopwatch.StartNew();
+        clock ??= Stopwatch.StartNew();
         while (true)
         {
+            var sentAt = clock.Elapsed;
             var probe = await GetAsync(service);
-            if (probe.StatusCode == status || stopwatch.Elapsed > within)
+            if (probe.StatusCode == status || clock.Elapsed > within)
             {
-                return (probe, stopwatch.Elapsed);
+                return (probe, sentAt);
             }
 
             await Task.Delay(50);
