@@ -212,6 +212,30 @@ public sealed class DistributedTopology : IAsyncDisposable
     public string LogsOf(string resource) =>
         _logs.TryGetValue(resource, out var lines) ? string.Join(Environment.NewLine, lines) : string.Empty;
 
+    /// <summary>
+    /// Everything <paramref name="resource"/> has printed, once <paramref name="until"/> holds for it: lines reach the
+    /// test a moment after the process writes them.
+    /// </summary>
+    public async Task<string> WaitForLogsAsync(string resource, Func<string, bool> until)
+    {
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var logs = LogsOf(resource);
+            if (until(logs))
+            {
+                return logs;
+            }
+
+            if (waiting.Elapsed > CommandTimeout)
+            {
+                throw new TimeoutException($"{resource} did not log what the test waited for within {CommandTimeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Stops the resource with its stop command (SIGTERM; PostgreSQL's fast shutdown); completes once it has stopped.</summary>
     public async Task StopAsync(string resource)
     {

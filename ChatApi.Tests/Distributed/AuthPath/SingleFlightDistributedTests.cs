@@ -39,8 +39,17 @@ public sealed partial class SingleFlightDistributedTests(SingleFlightTopology fi
             await Task.WhenAll(sockets.Select(socket => socket.DisposeAsync().AsTask()));
         }
 
-        var introspections = IntrospectionLine().Matches(Topology.LogsOf("authservice")).Count(match => match.Groups["jti"].Value == tokenId);
-        Assert.Equal(1, introspections);
+        // The logs reach the test a moment after they are written, in the order AuthService wrote them: once the
+        // line of a later introspection (a marker token's) is here, every line of the connects' is too.
+        var marker = await TestUser.CreateAsync(Topology, "marker");
+        using (var auth = new AuthClient(Topology.AuthService))
+        {
+            Assert.True((await auth.IntrospectAsync(marker.AccessToken)).Active);
+        }
+
+        var markerId = TokenIdOf(marker.AccessToken);
+        var logs = await Topology.WaitForLogsAsync("authservice", logs => IntrospectionsOf(logs, markerId) > 0);
+        Assert.Equal(1, IntrospectionsOf(logs, tokenId));
     }
 
     private static string TokenIdOf(string token)
@@ -50,6 +59,9 @@ public sealed partial class SingleFlightDistributedTests(SingleFlightTopology fi
         using var document = System.Text.Json.JsonDocument.Parse(json);
         return document.RootElement.GetProperty("jti").GetString()!;
     }
+
+    private static int IntrospectionsOf(string logs, string tokenId) =>
+        IntrospectionLine().Matches(logs).Count(match => match.Groups["jti"].Value == tokenId);
 
     [GeneratedRegex("Introspected token (?<jti>[0-9a-fA-F-]+): active")]
     private static partial Regex IntrospectionLine();
