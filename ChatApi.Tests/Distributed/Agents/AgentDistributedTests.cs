@@ -100,7 +100,7 @@ public sealed class AgentDistributedTests(AgentTopology fixture) : IClassFixture
         // Had it gone on, the answer would be stored after 3 s.
         await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.Equal(0L, await CountAnswersAsync(runId));
-        Assert.Contains($"Agent run {runId} ended: disconnected", Topology.LogsOf("chatapi-0"), StringComparison.Ordinal);
+        await Topology.WaitForLogsAsync("chatapi-0", logs => logs.Contains($"Agent run {runId} ended: disconnected", StringComparison.Ordinal));
     }
 
     [Fact]
