@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using AppHost.HostExecutables;
 using AppHost.Infrastructure;
 using AppHost.Testing.Clients;
@@ -218,7 +220,7 @@ public sealed class DistributedTopology : IAsyncDisposable
     /// </summary>
     public async Task<string> WaitForLogsAsync(string resource, Func<string, bool> until)
     {
-        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = Stopwatch.StartNew();
         while (true)
         {
             var logs = LogsOf(resource);
@@ -265,7 +267,7 @@ public sealed class DistributedTopology : IAsyncDisposable
     /// </summary>
     public async Task WaitUntilChatTakesSessionsAsync()
     {
-        using var timeout = new CancellationTokenSource(CommandTimeout);
+        var waiting = Stopwatch.StartNew();
         foreach (var replica in ChatApi)
         {
             while (true)
@@ -277,12 +279,17 @@ public sealed class DistributedTopology : IAsyncDisposable
                     throw new InvalidOperationException($"{replica} accepted a session without a token.");
                 }
 
-                if (status == System.Net.HttpStatusCode.Unauthorized)
+                if (status == HttpStatusCode.Unauthorized)
                 {
                     break;
                 }
 
-                await Task.Delay(100, timeout.Token);
+                if (waiting.Elapsed > CommandTimeout)
+                {
+                    throw new TimeoutException($"{replica} still refused sessions with {(int)status} after {CommandTimeout.TotalSeconds:0} s.");
+                }
+
+                await Task.Delay(100);
             }
         }
     }
