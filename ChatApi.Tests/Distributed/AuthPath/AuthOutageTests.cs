@@ -85,11 +85,13 @@ public sealed class AuthOutageTests(AuthOutageTopology fixture, ITestOutputHelpe
             Assert.Equal("during-outage", (await aliceSession.ReceiveUntilAsync("ack")).Frame.ClientMsgId());
             Assert.Equal("during-outage", (await bobSession.ReceiveUntilAsync("message")).Frame.ClientMsgId());
 
-            // ChatApi stays ready (cached tokens work); the auth path reports itself degraded, quickly.
+            // ChatApi stays ready (cached tokens work); the auth path reports itself degraded, within the contract's
+            // second by the service's own report (the round trip, which also pays the test host's scheduling, gets 2 s).
             var health = await HealthProbe.GetAsync(ChatApi);
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Degraded", health.Checks["authservice"]);
-            Assert.True(health.Elapsed < TimeSpan.FromSeconds(1));
+            Assert.True(health.ServerDuration < TimeSpan.FromSeconds(1), $"/health reported {health.ServerDuration.TotalMilliseconds:0} ms");
+            Assert.True(health.Elapsed < TimeSpan.FromSeconds(2), $"/health took {health.Elapsed.TotalMilliseconds:0} ms round trip");
         }
         finally
         {
