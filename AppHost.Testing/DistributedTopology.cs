@@ -262,8 +262,9 @@ public sealed class DistributedTopology : IAsyncDisposable
 
     /// <summary>
     /// Completes once every ChatApi replica takes new sessions again: a tokenless upgrade is answered 401 (the door got
-    /// past readiness) rather than 503. /health runs its checks afresh, while the door reads the background report
-    /// (refreshed every second), so after an outage the door may open up to a second after /health turns 200.
+    /// past readiness) rather than 503. It asks the door itself rather than /health: the door reads the latest report
+    /// (the background one, refreshed every second, or the one a /health request just ran), and only a probe of /ws
+    /// says what a client gets.
     /// </summary>
     public async Task WaitUntilChatTakesSessionsAsync()
     {

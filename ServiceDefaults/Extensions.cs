@@ -132,7 +132,7 @@ public static class Extensions
         // All health checks must pass for the app to be considered ready to accept traffic after starting
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
-            ResponseWriter = HealthReportWriter.WriteAsync,
+            ResponseWriter = ReadinessReportPublishing.PublishThenWriteAsync,
         }).DisableHttpMetrics();
 
         // Only health checks tagged with the "live" tag must pass for the app to be considered alive

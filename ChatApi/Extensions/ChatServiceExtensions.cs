@@ -53,8 +53,9 @@ public static class ChatServiceExtensions
     }
 
     /// <summary>
-    /// Readiness for new sessions: the health checks run every second in the background and the latest answer is
-    /// what <c>/ws</c> consults, so a connect never waits on a dependency probe. Shutdown turns readiness off first.
+    /// Readiness for new sessions: the health checks run every second in the background (and at every <c>/health</c>
+    /// request, whose report is published too) and the latest answer is what <c>/ws</c> consults, so a connect never
+    /// waits on a dependency probe. Shutdown turns readiness off first.
     /// </summary>
     private static void AddChatReadiness(this IHostApplicationBuilder builder)
     {

@@ -214,6 +214,11 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         }
 
         var back = Stopwatch.StartNew();
+        if (mode == OutageMode.Hung)
+        {
+            await AssertDoorFollowsHealthAsync(Topology.ChatApi[1], back, StorageRecoveryBound);
+        }
+
         var healthy = HealthSample.WaitUntilHealthyAsync(Topology.ChatApi, "PostgreSql", back, StorageRecoveryBound);
         var connected = ConnectUntilUpgradedAsync(replica, scenario.BobUser.AccessToken, back, StorageRecoveryBound);
         var sent = scenario.SendUntilAcknowledgedAsync("after-db-outage", back, StorageRecoveryBound);
@@ -289,6 +294,11 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         // nothing else sent to the room: no later message fills the gap, the replicas must catch up by themselves.
         // The recovery send goes to Alice's side room for the same reason.
         var back = Stopwatch.StartNew();
+        if (mode == OutageMode.Hung)
+        {
+            await AssertDoorFollowsHealthAsync(Topology.ChatApi[1], back, StorageRecoveryBound);
+        }
+
         var healthy = HealthSample.WaitUntilHealthyAsync(Topology.ChatApi, "StackExchange.Redis", back, StorageRecoveryBound);
         var connected = ConnectUntilUpgradedAsync(replica, scenario.BobUser.AccessToken, back, StorageRecoveryBound);
         var sent = scenario.SendUntilAcknowledgedAsync("after-cache-outage", back, StorageRecoveryBound, scenario.SideRoom);
@@ -361,6 +371,26 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         return (knownAfter, refusals);
     }
 
+    /// <summary>
+    /// Right after a hung dependency thaws: polls the replica's <c>/health</c> until it answers 200, then asks the door
+    /// at once. The door reads the report that /health just ran, so it must agree (a tokenless upgrade gets past
+    /// readiness to the 401) rather than refuse until the next background run. Hung only: a thawed connection works
+    /// at once, while after a restart a pool's broken connections may fail one more check, rightly closing the door.
+    /// </summary>
+    private static async Task AssertDoorFollowsHealthAsync(Uri replica, Stopwatch clock, TimeSpan within)
+    {
+        while ((await HealthProbe.GetAsync(replica)).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(clock.Elapsed < within, $"{replica} still not ready {S(clock.Elapsed)} after the dependency was back");
+            await Task.Delay(20);
+        }
+
+        var turned = clock.Elapsed;
+        var (socket, status, _) = await ChatSocket.TryConnectAsync(replica, token: null);
+        Assert.Null(socket);
+        Assert.True(status == HttpStatusCode.Unauthorized, $"{replica}: /health answered 200 at {S(turned)}, the door then answered {(int)status}");
+    }
+
     /// <summary>Connects until upgraded; every refusal on the way must be an honest 503. Returns when it succeeded.</summary>
     private static async Task<TimeSpan> ConnectUntilUpgradedAsync(Uri replica, string token, Stopwatch clock, TimeSpan within)
     {
@@ -421,6 +451,10 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         return $"503, {check} Unhealthy; ≤ {Ms(sample.MaxServerDuration)} / ≤ {Ms(sample.MaxRoundTrip)}";
     }
 
+    /// <summary>
+    /// Waits for each replica's <c>/health</c> to answer 200, then checks that its door agrees at once: the report
+    /// /health just ran is the one <c>/ws</c> reads, so a tokenless upgrade gets past readiness to the 401.
+    /// </summary>
     private async Task WaitUntilReadyAsync()
     {
         var clock = Stopwatch.StartNew();
@@ -428,6 +462,9 @@ public sealed class DependencyOutageTests(DependencyOutageTopology fixture, ITes
         {
             var (probe, _) = await HealthProbe.WaitForAsync(replica, HttpStatusCode.OK, ReadyAgainBound - clock.Elapsed);
             Assert.True(probe.StatusCode == HttpStatusCode.OK, $"{replica} not ready before the scenario: {probe.Body}");
+            var (socket, status, _) = await ChatSocket.TryConnectAsync(replica, token: null);
+            Assert.Null(socket);
+            Assert.True(status == HttpStatusCode.Unauthorized, $"{replica}: /health said 200, the door then answered {(int)status}");
         }
     }
 

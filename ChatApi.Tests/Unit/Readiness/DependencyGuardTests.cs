@@ -27,7 +27,7 @@ public sealed class DependencyGuardTests
     [Fact]
     public async Task A_dependency_known_down_is_refused_at_once_without_calling_it()
     {
-        _readiness.Update(Report((DependencyChecks.Database, HealthStatus.Unhealthy), (DependencyChecks.Cache, HealthStatus.Healthy)));
+        _readiness.Update(ReadinessReports.Of((DependencyChecks.Database, HealthStatus.Unhealthy), (DependencyChecks.Cache, HealthStatus.Healthy)));
         var called = false;
 
         var refused = await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
@@ -77,15 +77,11 @@ public sealed class DependencyGuardTests
     [Fact]
     public void A_stale_report_knows_nothing()
     {
-        _readiness.Update(Report((DependencyChecks.Database, HealthStatus.Unhealthy)));
+        _readiness.Update(ReadinessReports.Of((DependencyChecks.Database, HealthStatus.Unhealthy)));
         Assert.True(_readiness.IsKnownDown(DependencyChecks.Database));
 
         // The publisher stalled: an old report is no reason to refuse anyone.
         _clock.Advance(TimeSpan.FromSeconds(11));
         Assert.False(_readiness.IsKnownDown(DependencyChecks.Database));
     }
-
-    private static HealthReport Report(params (string Name, HealthStatus Status)[] entries) => new(
-        entries.ToDictionary(entry => entry.Name, entry => new HealthReportEntry(entry.Status, null, TimeSpan.Zero, null, null)),
-        TimeSpan.Zero);
 }
