@@ -171,9 +171,14 @@ public sealed class DistributedTopology : IAsyncDisposable
 
             // A replica's health check goes through Aspire's proxy, which any healthy replica answers: on a loaded
             // machine one replica can be reported healthy seconds before it listens. Ask each one.
-            foreach (var replica in topology.ChatApi.Concat(topology.AuthServices))
+            foreach (var replica in topology.ChatApi)
             {
-                await WaitForOwnReadinessAsync(replica);
+                await WaitForOwnReadinessAsync(replica, ReadinessLevel.EveryCheckHealthy);
+            }
+
+            foreach (var replica in topology.AuthServices)
+            {
+                await WaitForOwnReadinessAsync(replica, ReadinessLevel.Ready);
             }
 
             return topology;
@@ -256,7 +261,7 @@ public sealed class DistributedTopology : IAsyncDisposable
         if (EnvironmentOf(resource).TryGetValue("ASPNETCORE_URLS", out var urls))
         {
             // A replica's health check goes through Aspire's proxy, which any healthy replica answers: ask this one.
-            await WaitForOwnReadinessAsync(new Uri(urls.Split(';')[0]));
+            await WaitForOwnReadinessAsync(new Uri(urls.Split(';')[0]), resource.StartsWith("chatapi", StringComparison.Ordinal) ? ReadinessLevel.EveryCheckHealthy : ReadinessLevel.Ready);
         }
     }
 
@@ -459,7 +464,13 @@ public sealed class DistributedTopology : IAsyncDisposable
         }
     }
 
-    private static async Task WaitForOwnReadinessAsync(Uri service)
+    /// <summary>
+    /// Waits for <paramref name="service"/>'s own /health. For ChatApi, 200 is not enough: its auth path reports
+    /// Degraded (still 200) while its circuit is open, and a cold start on a loaded machine can open it (AuthService's
+    /// first answers outlast the 500 ms attempt timeout), so new tokens would get 503 for the break. A test starts on a
+    /// ChatApi whose every check is Healthy.
+    /// </summary>
+    private static async Task WaitForOwnReadinessAsync(Uri service, ReadinessLevel level)
     {
         using var timeout = new CancellationTokenSource(CommandTimeout);
         using var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(5) };
@@ -468,7 +479,8 @@ public sealed class DistributedTopology : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync("/health", timeout.Token);
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode
+                    && (level == ReadinessLevel.Ready || HealthProbe.StatusOf(await response.Content.ReadAsStringAsync(timeout.Token)) == "Healthy"))
                 {
                     return;
                 }

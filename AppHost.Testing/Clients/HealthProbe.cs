@@ -26,6 +26,13 @@ public sealed record HealthProbe(HttpStatusCode StatusCode, TimeSpan Elapsed, Ti
         return new HealthProbe(response.StatusCode, stopwatch.Elapsed, serverDuration, json.RootElement.GetProperty("status").GetString()!, checks, body);
     }
 
+    /// <summary>The overall status (Healthy, Degraded, Unhealthy) of a health report's JSON body.</summary>
+    public static string StatusOf(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("status").GetString()!;
+    }
+
     /// <summary>
     /// Probes until <paramref name="status"/> is seen or <paramref name="within"/> has passed on <paramref name="clock"/>
     /// (by default one started now); returns the last probe and when, on that clock, it was sent.
