@@ -171,14 +171,9 @@ public sealed class DistributedTopology : IAsyncDisposable
 
             // A replica's health check goes through Aspire's proxy, which any healthy replica answers: on a loaded
             // machine one replica can be reported healthy seconds before it listens. Ask each one.
-            foreach (var replica in topology.ChatApi)
+            foreach (var replica in topology.ChatApi.Concat(topology.AuthServices))
             {
-                await WaitForOwnReadinessAsync(replica, ReadinessLevel.EveryCheckHealthy);
-            }
-
-            foreach (var replica in topology.AuthServices)
-            {
-                await WaitForOwnReadinessAsync(replica, ReadinessLevel.Ready);
+                await WaitForOwnReadinessAsync(replica);
             }
 
             return topology;
@@ -261,7 +256,7 @@ public sealed class DistributedTopology : IAsyncDisposable
         if (EnvironmentOf(resource).TryGetValue("ASPNETCORE_URLS", out var urls))
         {
             // A replica's health check goes through Aspire's proxy, which any healthy replica answers: ask this one.
-            await WaitForOwnReadinessAsync(new Uri(urls.Split(';')[0]), resource.StartsWith("chatapi", StringComparison.Ordinal) ? ReadinessLevel.EveryCheckHealthy : ReadinessLevel.Ready);
+            await WaitForOwnReadinessAsync(new Uri(urls.Split(';')[0]));
         }
     }
 
@@ -465,12 +460,12 @@ public sealed class DistributedTopology : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for <paramref name="service"/>'s own /health. For ChatApi, 200 is not enough: its auth path reports
+    /// Waits until <paramref name="service"/>'s own /health reports Healthy, not merely 200: ChatApi's auth path is
     /// Degraded (still 200) while its circuit is open, and a cold start on a loaded machine can open it (AuthService's
-    /// first answers outlast the 500 ms attempt timeout), so new tokens would get 503 for the break. A test starts on a
-    /// ChatApi whose every check is Healthy.
+    /// first answers outlast the 500 ms attempt timeout), so new tokens would get 503 for the break. AuthService has
+    /// no Degraded check, so for it the two are the same.
     /// </summary>
-    private static async Task WaitForOwnReadinessAsync(Uri service, ReadinessLevel level)
+    private static async Task WaitForOwnReadinessAsync(Uri service)
     {
         using var timeout = new CancellationTokenSource(CommandTimeout);
         using var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(5) };
@@ -479,8 +474,7 @@ public sealed class DistributedTopology : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync("/health", timeout.Token);
-                if (response.IsSuccessStatusCode
-                    && (level == ReadinessLevel.Ready || HealthProbe.StatusOf(await response.Content.ReadAsStringAsync(timeout.Token)) == "Healthy"))
+                if (response.IsSuccessStatusCode && HealthProbe.StatusOf(await response.Content.ReadAsStringAsync(timeout.Token)) == "Healthy")
                 {
                     return;
                 }
